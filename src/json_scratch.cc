@@ -1,0 +1,168 @@
+#include "json_scratch.h"
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/reader.h>
+
+#include <cstdlib>
+#include <cstring>
+
+namespace specgate::detail {
+namespace {
+
+// A few freed blocks per thread: the document's stack and the reader's stack each want one.
+struct BlockCache {
+  static constexpr int kSlots = 4;
+  void* pointer[kSlots] = {};
+  std::size_t size[kSlots] = {};
+  ~BlockCache() {
+    for (void* p : pointer) std::free(p);
+  }
+};
+thread_local BlockCache cache;
+// Blocks are allocated with their size stored in front, so Free (static, no size) can cache.
+constexpr std::size_t kHeader = 16;
+
+void* allocate_block(std::size_t size) {
+  for (int i = 0; i < BlockCache::kSlots; ++i) {
+    if (cache.pointer[i] && cache.size[i] >= size) {
+      void* block = cache.pointer[i];
+      cache.pointer[i] = nullptr;
+      cache.size[i] = 0;
+      return static_cast<char*>(block) + kHeader;
+    }
+  }
+  auto* raw = static_cast<char*>(std::malloc(size + kHeader));
+  if (!raw) return nullptr;
+  std::memcpy(raw, &size, sizeof size);
+  return raw + kHeader;
+}
+
+// Forwards SAX events to the document, refusing nesting past the limit. The iterative parser
+// keeps the C++ stack flat, and this keeps the DOM bounded.
+struct DepthLimitedHandler {
+  ScratchDocument& document;
+  std::size_t max_depth;
+  std::size_t depth = 0;
+  bool too_deep = false;
+
+  bool Null() { return document.Null(); }
+  bool Bool(bool b) { return document.Bool(b); }
+  bool Int(int i) { return document.Int(i); }
+  bool Uint(unsigned i) { return document.Uint(i); }
+  bool Int64(std::int64_t i) { return document.Int64(i); }
+  bool Uint64(std::uint64_t i) { return document.Uint64(i); }
+  bool Double(double d) { return document.Double(d); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
+    return document.RawNumber(s, n, copy);
+  }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) {
+    return document.String(s, n, copy);
+  }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return document.Key(s, n, copy); }
+  bool StartObject() { return enter() && document.StartObject(); }
+  bool EndObject(rapidjson::SizeType n) {
+    --depth;
+    return document.EndObject(n);
+  }
+  bool StartArray() { return enter() && document.StartArray(); }
+  bool EndArray(rapidjson::SizeType n) {
+    --depth;
+    return document.EndArray(n);
+  }
+  bool enter() {
+    if (++depth > max_depth) {
+      too_deep = true;
+      return false;
+    }
+    return true;
+  }
+};
+
+}  // namespace
+
+void* RecyclingAllocator::Malloc(std::size_t size) { return size ? allocate_block(size) : nullptr; }
+
+void* RecyclingAllocator::Realloc(void* original, std::size_t original_size,
+                                  std::size_t new_size) {
+  if (!original) return Malloc(new_size);
+  if (new_size == 0) {
+    Free(original);
+    return nullptr;
+  }
+  std::size_t capacity;
+  std::memcpy(&capacity, static_cast<char*>(original) - kHeader, sizeof capacity);
+  if (new_size <= capacity) return original;
+  void* grown = allocate_block(new_size);
+  if (!grown) return nullptr;
+  std::memcpy(grown, original, original_size);
+  Free(original);
+  return grown;
+}
+
+void RecyclingAllocator::Free(void* pointer) {
+  if (!pointer) return;
+  char* raw = static_cast<char*>(pointer) - kHeader;
+  std::size_t size;
+  std::memcpy(&size, raw, sizeof size);
+  // Keep it in an empty slot, else in place of the smallest block if it is larger.
+  int slot = 0;
+  for (int i = 0; i < BlockCache::kSlots; ++i) {
+    if (!cache.pointer[i]) {
+      slot = i;
+      break;
+    }
+    if (cache.size[i] < cache.size[slot]) slot = i;
+  }
+  if (cache.pointer[slot] && cache.size[slot] >= size) {
+    std::free(raw);
+    return;
+  }
+  std::free(cache.pointer[slot]);
+  cache.pointer[slot] = raw;
+  cache.size[slot] = size;
+}
+
+JsonScratch::JsonScratch() : buffer_(4096 / sizeof(std::uint64_t)) { reset(); }
+JsonScratch::~JsonScratch() = default;
+
+void JsonScratch::reset() {
+  document_.reset();
+  pool_.reset();
+  pool_.emplace(buffer_.data(), buffer_.size() * sizeof(std::uint64_t));
+  document_.emplace(&*pool_, 1024, &stack_allocator_);
+}
+
+const rapidjson::Value* JsonScratch::parse(std::string_view text, std::size_t max_depth,
+                                           std::string* error) {
+  // Grow the first chunk to the high-water mark so the next parse needs no more chunks.
+  std::size_t capacity = pool_->Capacity();
+  std::size_t own = buffer_.size() * sizeof(std::uint64_t);
+  if (capacity > own) {
+    buffer_.assign(capacity / sizeof(std::uint64_t) + 64, 0);
+    reset();
+  } else {
+    document_->SetNull();
+    pool_->Clear();
+  }
+  DepthLimitedHandler handler{*document_, max_depth};
+  rapidjson::ParseResult result;
+  auto generator = [&](ScratchDocument&) {
+    rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>, RecyclingAllocator> reader(
+        &stack_allocator_);
+    rapidjson::MemoryStream stream(text.data(), text.size());
+    result = reader.Parse<kInstanceParseFlags>(stream, handler);
+    return !result.IsError();
+  };
+  document_->Populate(generator);
+  if (!result.IsError()) return document_.operator->();
+  if (handler.too_deep) {
+    *error = "JSON nesting is deeper than the limit of " + std::to_string(max_depth) +
+             " levels (at byte " + std::to_string(result.Offset()) + ")";
+  } else {
+    *error = std::string("malformed JSON at byte ") + std::to_string(result.Offset()) + ": " +
+             rapidjson::GetParseError_En(result.Code());
+  }
+  return nullptr;
+}
+
+}  // namespace specgate::detail

@@ -1,0 +1,61 @@
+// Internal: reusable JSON parsing scratch with a nesting limit.
+#ifndef SPECGATE_SRC_JSON_SCRATCH_H_
+#define SPECGATE_SRC_JSON_SCRATCH_H_
+
+#include <rapidjson/document.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace specgate::detail {
+
+// RapidJSON's parse stack frees its buffer after every parse. This allocator keeps the last
+// freed block in a per-thread cache instead, so a thread that parses again reuses it. Free is
+// static because RapidJSON calls it that way.
+class RecyclingAllocator {
+ public:
+  static const bool kNeedFree = true;
+  void* Malloc(std::size_t size);
+  void* Realloc(void* original, std::size_t original_size, std::size_t new_size);
+  static void Free(void* pointer);
+};
+
+using ScratchDocument =
+    rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>,
+                               RecyclingAllocator>;
+
+// The parse flags used for instances: exact numbers, UTF-8 checked, no recursion.
+inline constexpr unsigned kInstanceParseFlags = rapidjson::kParseFullPrecisionFlag |
+                                                rapidjson::kParseValidateEncodingFlag |
+                                                rapidjson::kParseIterativeFlag;
+
+// Parses JSON text into memory that is reused by the next parse. Once warmed up to the
+// largest document seen, parsing allocates nothing. Not thread-safe.
+class JsonScratch {
+ public:
+  JsonScratch();
+  ~JsonScratch();
+  JsonScratch(const JsonScratch&) = delete;
+  JsonScratch& operator=(const JsonScratch&) = delete;
+
+  // The parsed value (valid until the next parse), or nullptr with *error set: a message
+  // with the byte offset. Nesting deeper than `max_depth` is an error.
+  const rapidjson::Value* parse(std::string_view text, std::size_t max_depth,
+                                std::string* error);
+
+ private:
+  void reset();
+
+  std::vector<std::uint64_t> buffer_;  // the pool's first chunk
+  std::optional<rapidjson::MemoryPoolAllocator<>> pool_;
+  std::optional<ScratchDocument> document_;
+  RecyclingAllocator stack_allocator_;
+};
+
+}  // namespace specgate::detail
+
+#endif  // SPECGATE_SRC_JSON_SCRATCH_H_
