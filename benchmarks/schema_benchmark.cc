@@ -369,13 +369,15 @@ class ReusedDocument {
   void reset() {
     document_.reset();
     pool_.reset();
-    pool_.emplace(buffer_.data(), buffer_.size() * sizeof(std::uint64_t));
-    document_.emplace(&*pool_);
+    pool_ = std::make_unique<rapidjson::MemoryPoolAllocator<>>(
+        buffer_.data(), buffer_.size() * sizeof(std::uint64_t));
+    document_ = std::make_unique<rapidjson::Document>(pool_.get());
   }
 
   std::vector<std::uint64_t> buffer_;
-  std::optional<rapidjson::MemoryPoolAllocator<>> pool_;
-  std::optional<rapidjson::Document> document_;
+  // unique_ptr rather than optional: GCC 12 warns (falsely) about optional<MemoryPoolAllocator>.
+  std::unique_ptr<rapidjson::MemoryPoolAllocator<>> pool_;
+  std::unique_ptr<rapidjson::Document> document_;
 };
 
 template <unsigned kFlags>

@@ -205,12 +205,18 @@ int main(int argc, char** argv) {
   specgate::Validator validator(validate_options);
   const bool valid = validator.validate_json(*schema, instance_text);
 
+  // Locations in SCHEMA.json itself are shown as plain pointers, others keep their URI.
+  const std::string root_prefix = options.base_uri + "#";
   for (const specgate::ValidationError& error : validator.errors()) {
+    std::string schema_location = error.schema_pointer;
+    if (schema_location.compare(0, root_prefix.size(), root_prefix) == 0) {
+      schema_location.erase(0, root_prefix.size());
+    }
     rapidjson::StringBuffer line;
     rapidjson::Writer<rapidjson::StringBuffer> writer(line);
     writer.StartObject();
     write_string_member(&writer, "instance", error.instance_pointer);
-    write_string_member(&writer, "schema", error.schema_pointer);
+    write_string_member(&writer, "schema", schema_location);
     write_string_member(&writer, "keyword", error.keyword);
     write_string_member(&writer, "message", error.message);
     writer.EndObject();

@@ -1,5 +1,6 @@
 // The built-in `format` checks. Each check is a pure function of its argument: no state, no
 // allocation that outlives the call, safe to call from any thread.
+#include <algorithm>
 #include "formats.h"
 
 #include <idn2.h>
@@ -558,6 +559,17 @@ constexpr std::string_view kFullStops[] = {"\xE3\x80\x82", "\xEF\xBC\x8E", "\xEF
 // A host name as a sequence of labels, each LDH, an A-label or (when `allow_unicode`) a
 // U-label; at most 253 octets in its ASCII form.
 bool check_host_name(std::string_view value, bool allow_unicode) {
+  // Fast path for the common case, plain ASCII LDH labels: no code points, no allocation.
+  bool plain = true;
+  for (char c : value) plain = plain && static_cast<unsigned char>(c) < 0x80;
+  for (std::size_t pos = 0; plain;) {
+    std::size_t end = std::min(value.find('.', pos), value.size());
+    std::string_view label = value.substr(pos, end - pos);
+    if (starts_with_ignoring_case(label, "xn--")) break;  // A-labels take the full path
+    if (label.empty() || !is_ldh_label(label)) return false;
+    if (end == value.size()) return value.size() <= 253;
+    pos = end + 1;
+  }
   std::vector<std::u32string> labels;
   std::size_t ascii_length = 0;
   std::size_t pos = 0;
@@ -842,16 +854,7 @@ bool check_regex(std::string_view value) {
 
 // RFC 4648 section 4 base64 with padding, as OpenAPI's "byte". Non-zero pad bits are accepted
 // (RFC 4648 section 3.5 lets decoders choose).
-bool check_byte(std::string_view value) {
-  if (value.size() % 4 != 0) return false;
-  std::size_t padding = 0;
-  if (!value.empty() && value.back() == '=') padding = value[value.size() - 2] == '=' ? 2 : 1;
-  for (std::size_t i = 0; i < value.size() - padding; ++i) {
-    char c = value[i];
-    if (!is_alpha(c) && !is_digit(c) && c != '+' && c != '/') return false;
-  }
-  return true;
-}
+bool check_byte(std::string_view value) { return base64_decode(value, nullptr); }
 
 struct FormatEntry {
   std::string_view name;
@@ -882,6 +885,42 @@ constexpr FormatEntry kFormats[] = {
 };
 
 }  // namespace
+
+bool base64_decode(std::string_view text, std::string* out) {
+  if (text.size() % 4 != 0) return false;
+  std::size_t padding = 0;
+  if (!text.empty() && text.back() == '=') padding = text[text.size() - 2] == '=' ? 2 : 1;
+  if (out) out->clear();
+  std::uint32_t bits = 0;
+  int count = 0;
+  for (std::size_t i = 0; i < text.size() - padding; ++i) {
+    char c = text[i];
+    std::uint32_t sextet;
+    if (c >= 'A' && c <= 'Z') sextet = static_cast<std::uint32_t>(c - 'A');
+    else if (c >= 'a' && c <= 'z') sextet = static_cast<std::uint32_t>(c - 'a' + 26);
+    else if (c >= '0' && c <= '9') sextet = static_cast<std::uint32_t>(c - '0' + 52);
+    else if (c == '+') sextet = 62;
+    else if (c == '/') sextet = 63;
+    else return false;
+    bits = (bits << 6) | sextet;
+    if (++count == 4) {
+      if (out) {
+        out->push_back(static_cast<char>(bits >> 16));
+        out->push_back(static_cast<char>(bits >> 8));
+        out->push_back(static_cast<char>(bits));
+      }
+      bits = 0;
+      count = 0;
+    }
+  }
+  if (out && count == 3) {
+    out->push_back(static_cast<char>(bits >> 10));
+    out->push_back(static_cast<char>(bits >> 2));
+  } else if (out && count == 2) {
+    out->push_back(static_cast<char>(bits >> 4));
+  }
+  return true;
+}
 
 StringFormatCheck find_string_format(std::string_view name) {
   for (const FormatEntry& entry : kFormats) {

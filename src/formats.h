@@ -2,6 +2,7 @@
 #ifndef SPECGATE_SRC_FORMATS_H_
 #define SPECGATE_SRC_FORMATS_H_
 
+#include <string>
 #include <string_view>
 
 namespace specgate::detail {
@@ -14,6 +15,10 @@ using StringFormatCheck = bool (*)(std::string_view value);
 // json-pointer, relative-json-pointer, regex, byte), or nullptr when the format is unknown.
 // Numeric OpenAPI formats (int32, int64, float, double) are handled by the engine, not here.
 StringFormatCheck find_string_format(std::string_view name);
+
+// RFC 4648 section 4 base64 with padding. Decodes into *out when given; false when `text` is
+// not base64. With out == nullptr it only checks (and allocates nothing).
+bool base64_decode(std::string_view text, std::string* out);
 
 }  // namespace specgate::detail
 

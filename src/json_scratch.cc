@@ -122,12 +122,14 @@ void RecyclingAllocator::Free(void* pointer) {
   cache.size[slot] = size;
 }
 
-JsonScratch::JsonScratch() : buffer_(4096 / sizeof(std::uint64_t)) { reset(); }
+JsonScratch::JsonScratch() { reset(4096); }
 JsonScratch::~JsonScratch() = default;
 
-void JsonScratch::reset() {
+void JsonScratch::reset(std::size_t bytes) {
+  // The pool writes into its first chunk when destroyed: tear down before the buffer moves.
   document_.reset();
   pool_.reset();
+  buffer_.assign(bytes / sizeof(std::uint64_t) + 1, 0);
   pool_.emplace(buffer_.data(), buffer_.size() * sizeof(std::uint64_t));
   document_.emplace(&*pool_, 1024, &stack_allocator_);
 }
@@ -138,8 +140,7 @@ const rapidjson::Value* JsonScratch::parse(std::string_view text, std::size_t ma
   std::size_t capacity = pool_->Capacity();
   std::size_t own = buffer_.size() * sizeof(std::uint64_t);
   if (capacity > own) {
-    buffer_.assign(capacity / sizeof(std::uint64_t) + 64, 0);
-    reset();
+    reset(capacity + 512);
   } else {
     document_->SetNull();
     pool_->Clear();

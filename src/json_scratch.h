@@ -48,7 +48,7 @@ class JsonScratch {
                                 std::string* error);
 
  private:
-  void reset();
+  void reset(std::size_t bytes);
 
   std::vector<std::uint64_t> buffer_;  // the pool's first chunk
   std::optional<rapidjson::MemoryPoolAllocator<>> pool_;

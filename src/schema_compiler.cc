@@ -583,9 +583,13 @@ class Compiler {
       if (!format->IsString()) {
         problem(info, "format", "must be a string");
       } else if (format_asserted(info)) {
-        compile_format(view(*format), info);
+        compile_format(view(*format));
       }
     }
+
+    // Draft 7 is the one dialect whose suite expects content to be asserted; later drafts made
+    // these keywords annotations.
+    if (d == Dialect::kDraft7) compile_content(v);
 
     if ((info.vocabs & kVocabUnevaluated) && is_at_least_2019(d)) {
       if (const Value* sub = member(v, "unevaluatedProperties")) {
@@ -603,6 +607,17 @@ class Compiler {
         }
       }
     }
+  }
+
+  void compile_content(const Value& v) {
+    const Value* encoding = member(v, "contentEncoding");
+    const Value* media = member(v, "contentMediaType");
+    bool base64 = encoding && encoding->IsString() && view(*encoding) == "base64";
+    bool json = media && media->IsString() && view(*media) == "application/json";
+    if (!base64 && !json) return;
+    Instr& instr = emit(Op::kContent, base64 ? "contentEncoding" : "contentMediaType");
+    instr.a = base64;
+    instr.b = json;
   }
 
   void compile_dynamic_ref(const Value& ref, const SchemaInfo& info) {
@@ -642,7 +657,7 @@ class Compiler {
     }
   }
 
-  void compile_format(std::string_view name, const SchemaInfo& info) {
+  void compile_format(std::string_view name) {
     if (name == "int32" || name == "int64") {
       emit(Op::kIntFormat, "format").a = name == "int32" ? 32 : 64;
       return;

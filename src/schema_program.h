@@ -79,6 +79,7 @@ enum class Op : std::uint8_t {
                           //     c != 0)
   kRecursiveRef,          // a = static target node, c != 0 when the target has a recursive anchor
   kDiscriminator,         // a = discriminator index
+  kContent,               // draft 7 content assertion: a = base64 encoded, b = JSON media type
   kUnevaluatedProperties, // a = node
   kUnevaluatedItems,      // a = node
 };

@@ -11,6 +11,10 @@
 #include <cmath>
 #include <cstring>
 
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
+
+#include "formats.h"
 #include "json_pointer.h"
 #include "utf8.h"
 
@@ -25,30 +29,44 @@ std::string number_text(double d) {
   return std::string(buffer, result.ptr);
 }
 
-// Orders a JSON number against a double bound exactly (long double holds every int64).
-int compare_number(const Value& v, double bound) {
-  long double x;
-  if (v.IsInt64()) {
-    x = static_cast<long double>(v.GetInt64());
-  } else if (v.IsUint64()) {
-    x = static_cast<long double>(v.GetUint64());
-  } else {
-    x = v.GetDouble();
-  }
-  long double b = bound;
-  return x < b ? -1 : (x > b ? 1 : 0);
+// Orders a JSON number against a double bound exactly, without converting 64-bit integers to
+// double (which would round above 2^53).
+template <typename Int>
+int compare_integer(Int i, double d, double low, double high) {
+  if (d >= high) return -1;
+  if (d < low) return 1;
+  double whole = std::floor(d);
+  auto w = static_cast<Int>(whole);
+  if (i < w) return -1;
+  if (i > w) return 1;
+  return d > whole ? -1 : 0;
 }
+
+int compare_number(const Value& v, double bound) {
+  if (std::isnan(bound)) return 0;
+  if (v.IsInt64()) {
+    return compare_integer<std::int64_t>(v.GetInt64(), bound, -9223372036854775808.0,
+                                         9223372036854775808.0);
+  }
+  if (v.IsUint64()) {
+    return compare_integer<std::uint64_t>(v.GetUint64(), bound, 0.0, 18446744073709551616.0);
+  }
+  double x = v.GetDouble();
+  return x < bound ? -1 : (x > bound ? 1 : 0);
+}
+
+__extension__ typedef unsigned __int128 Uint128;
 
 // Splits a finite double into an exact decimal: digits * 10^exponent, from its shortest
 // round-trip form (the digits the JSON text most likely had). False when it does not fit.
-bool to_decimal(double d, unsigned __int128* digits, int* exponent) {
+bool to_decimal(double d, Uint128* digits, int* exponent) {
   char buffer[64];
   auto result = std::to_chars(buffer, buffer + sizeof buffer, std::fabs(d),
                               std::chars_format::scientific);
   std::string_view text(buffer, static_cast<std::size_t>(result.ptr - buffer));
   std::size_t e = text.find('e');
   if (e == std::string_view::npos) return false;
-  unsigned __int128 value = 0;
+  Uint128 value = 0;
   int fraction_digits = 0;
   bool after_point = false;
   for (char c : text.substr(0, e)) {
@@ -75,8 +93,8 @@ bool is_multiple_of(const Value& v, double divisor) {
   }
   double x = v.GetDouble();
   if (x == 0) return true;
-  unsigned __int128 a;
-  unsigned __int128 b;
+  Uint128 a;
+  Uint128 b;
   int ea;
   int eb;
   if (std::isfinite(x) && to_decimal(x, &a, &ea) && to_decimal(divisor, &b, &eb)) {
@@ -85,12 +103,12 @@ bool is_multiple_of(const Value& v, double divisor) {
     int shift_b = eb - e;
     // 10^38 overflows 128 bits; the digits themselves take up to 17 decimal places.
     if (shift_a <= 20 && shift_b <= 20) {
-      unsigned __int128 scale = 1;
+      Uint128 scale = 1;
       for (int i = 0; i < shift_a; ++i) scale *= 10;
-      unsigned __int128 big_a = a * scale;
+      Uint128 big_a = a * scale;
       scale = 1;
       for (int i = 0; i < shift_b; ++i) scale *= 10;
-      unsigned __int128 big_b = b * scale;
+      Uint128 big_b = b * scale;
       if (big_b != 0) return big_a % big_b == 0;
     }
   }
@@ -764,6 +782,8 @@ bool Evaluator::exec(const Instr& in, const Node& node, const Value& v, Annotati
     }
     case Op::kDiscriminator:
       return discriminate(in, v, ann);
+    case Op::kContent:
+      return content(in, v);
   }
   return true;
 }
@@ -847,6 +867,29 @@ bool Evaluator::discriminate(const Instr& in, const Value& v, Annotations* ann) 
   }
   fail(in, "discriminator property " + quoted(d.property) + " must be one of " + allowed);
   return false;
+}
+
+bool Evaluator::content(const Instr& in, const Value& v) {
+  if (!v.IsString()) return true;
+  std::string_view text(v.GetString(), v.GetStringLength());
+  std::string decoded;
+  if (in.a) {
+    if (!base64_decode(text, &decoded)) {
+      fail(in, "must be base64-encoded");
+      return false;
+    }
+    text = decoded;
+  }
+  if (in.b) {
+    rapidjson::BaseReaderHandler<> ignore;
+    rapidjson::Reader reader;
+    rapidjson::MemoryStream stream(text.data(), text.size());
+    if (reader.Parse<rapidjson::kParseIterativeFlag>(stream, ignore).IsError()) {
+      fail(in, "must contain a JSON document");
+      return false;
+    }
+  }
+  return true;
 }
 
 bool Evaluator::unique_items(const Instr& in, const Value& v) {

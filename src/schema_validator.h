@@ -36,6 +36,7 @@ class Evaluator {
   bool exec(const Instr& in, const Node& node, const rapidjson::Value& v, Annotations* ann);
   bool alternatives(const Instr& in, const rapidjson::Value& v, Annotations* ann);
   bool discriminate(const Instr& in, const rapidjson::Value& v, Annotations* ann);
+  bool content(const Instr& in, const rapidjson::Value& v);
   bool unique_items(const Instr& in, const rapidjson::Value& v);
   bool member_allowed(const Instr& in, NodeId schema, const rapidjson::Value::Member& m);
   bool enter(const Instr& in, const char* key, std::uint32_t length, std::uint32_t index);

@@ -368,9 +368,7 @@ bool is_reference(std::string_view text, bool iri, bool require_scheme) {
   // "//" (split_uri would have taken that as an authority), so the path grammar reduces to
   // segments of pchar separated by '/'.
   if (!all_chars(parts.path, kPchar | kSlash, iri)) return false;
-  if (parts.has_query && !all_chars(parts.query, kQueryChars & (iri ? ~0u : ~kPrivate), iri)) {
-    return false;
-  }
+  if (parts.has_query && !all_chars(parts.query, kQueryChars, iri)) return false;
   if (parts.has_fragment && !all_chars(parts.fragment, kFragmentChars, iri)) return false;
   return true;
 }
@@ -399,7 +397,9 @@ std::string resolve_uri(std::string_view base, std::string_view reference) {
       t.has_authority = b.has_authority;
       t.authority = b.authority;
       if (r.path.empty()) {
-        path = std::string(b.path);
+        // Section 5.2.1 allows normalizing the base first (section 6.2.2.3); doing so keeps
+        // resolve_uri(x, "") equal to resolve_uri("", resolve_uri(x, "")).
+        path = remove_dot_segments(b.path);
         if (r.has_query) {
           t.has_query = true;
           t.query = r.query;
