@@ -350,13 +350,12 @@ void BM_ValidateJson(benchmark::State& state, std::size_t target_bytes) {
 // value memory (RapidJSON's parse stack is still allocated and freed per parse here).
 class ReusedDocument {
  public:
-  ReusedDocument() : buffer_(4096 / sizeof(std::uint64_t)) { reset(); }
+  ReusedDocument() { reset(4096); }
 
   template <unsigned kFlags>
   const rapidjson::Document& parse(std::string_view text) {
     if (pool_->Capacity() > buffer_.size() * sizeof(std::uint64_t)) {
-      buffer_.assign(pool_->Capacity() / sizeof(std::uint64_t) + 64, 0);
-      reset();
+      reset(pool_->Capacity() + 512);
     } else {
       document_->SetNull();
       pool_->Clear();
@@ -366,9 +365,11 @@ class ReusedDocument {
   }
 
  private:
-  void reset() {
+  // The pool must be gone before its first chunk (buffer_) is freed: its destructor writes to it.
+  void reset(std::size_t bytes) {
     document_.reset();
     pool_.reset();
+    buffer_.assign(bytes / sizeof(std::uint64_t) + 1, 0);
     pool_ = std::make_unique<rapidjson::MemoryPoolAllocator<>>(
         buffer_.data(), buffer_.size() * sizeof(std::uint64_t));
     document_ = std::make_unique<rapidjson::Document>(pool_.get());

@@ -524,6 +524,12 @@ class Translator {
 
   bool run(std::string* out, std::string* error) {
     bool ok = parse_disjunction(out);
+    if (ok && uses_not_word_boundary_) {
+      // RE2 tests \B at byte positions and starts an unanchored search at any byte, so \B can
+      // hold between the bytes of one UTF-8 character (RE2 finds /\B/ in "_\u2C80" + "2", ECMA
+      // does not). Stepping over whole code points to the start of the match rules that out.
+      *out = "^(?s:.)*?(?:" + *out + ")";
+    }
     if (ok && pos_ < p_.size()) ok = fail("unmatched ')'");
     if (ok) ok = check_backreferences();
     if (ok && !unsupported_.empty()) {
@@ -586,6 +592,7 @@ class Translator {
         if (peek('b', 1) || peek('B', 1)) {
           // Both dialects define \b on the ASCII word characters [0-9A-Za-z_].
           atom = peek('b', 1) ? "\\b" : "\\B";
+          uses_not_word_boundary_ = uses_not_word_boundary_ || peek('B', 1);
           quantifiable = false;
           pos_ += 2;
         } else if (!parse_atom_escape(&atom)) {
@@ -1230,6 +1237,7 @@ class Translator {
   const std::vector<std::size_t>& offsets_;
   std::size_t pos_ = 0;
   int depth_ = 0;
+  bool uses_not_word_boundary_ = false;
   int next_disjunction_id_ = 0;
   std::vector<std::pair<int, int>> path_;
   std::vector<Group> groups_;

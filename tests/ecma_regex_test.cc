@@ -217,6 +217,18 @@ TEST(EcmaRegexAssertions, WordBoundaryIsAscii) {
   EXPECT_TRUE(Matches("a\\b" + utf8(U'\u00e9'), "a" + utf8(U'\u00e9')));
 }
 
+TEST(EcmaRegexAssertions, NotWordBoundaryNeverInsideACharacter) {
+  // RE2 alone would find \B between the bytes of a multi-byte character.
+  EXPECT_TRUE(DoesNotMatch("\\B", "_" + utf8(U'\u2C80') + "2"));
+  EXPECT_TRUE(DoesNotMatch("\\B", "2" + utf8(U'\u0085') + "A"));
+  EXPECT_TRUE(DoesNotMatch("\\B(?:)", "a" + utf8(U'\U0001F600') + "b"));
+  EXPECT_TRUE(Matches("\\B", ""));
+  EXPECT_TRUE(Matches("\\B", "\n"));
+  EXPECT_TRUE(Matches("\\B", "ab"));
+  EXPECT_TRUE(Matches("^\\B" + utf8(U'\u00e9') + "\\B$", utf8(U'\u00e9')));
+  EXPECT_TRUE(Matches("x\\B|y", "y"));
+}
+
 // --- Character escapes --------------------------------------------------------------------------
 
 TEST(EcmaRegexEscapes, ControlEscapes) {
