@@ -262,18 +262,18 @@ constexpr std::string_view kPatientListSchema = R"({
 
 // Deterministic pseudo-random patients, appended until the text reaches `target_bytes`.
 std::string generate_patients(std::size_t target_bytes) {
-  static constexpr const char* kNames[] = {"Biscuit", "Luna", "Max", "Pepper", "Nala", "Milo",
-                                           "Coco", "Olive", "Rocky", "Willow"};
+  static constexpr const char* kNames[] = {"Biscuit", "Luna", "Max",   "Pepper", "Nala",
+                                           "Milo",    "Coco", "Olive", "Rocky",  "Willow"};
   static constexpr const char* kSpecies[] = {"dog", "cat", "rabbit", "ferret", "bird", "reptile"};
   static constexpr const char* kOwners[] = {"Ana Ruiz", "Sam Lee", "Priya Nair", "Tom Berg",
                                             "Mei Chen"};
   static constexpr const char* kReasons[] = {"annual check-up", "vaccination", "limping",
-                                             "dental cleaning", "skin rash", "weight check"};
+                                             "dental cleaning", "skin rash",   "weight check"};
   static constexpr const char* kAllergies[] = {"penicillin", "chicken", "pollen", "latex"};
   std::uint64_t state = 0x9E3779B97F4A7C15ull;
-  const auto next = [&state](std::uint64_t bound) {
+  const auto next = [&state](unsigned bound) {
     state = state * 6364136223846793005ull + 1442695040888963407ull;
-    return (state >> 33) % bound;
+    return static_cast<unsigned>((state >> 33) % bound);
   };
   std::string out = "[";
   out.reserve(target_bytes + 1024);
@@ -281,33 +281,27 @@ std::string generate_patients(std::size_t target_bytes) {
   for (std::size_t i = 0; out.size() < target_bytes; ++i) {
     if (i > 0) out += ",\n";
     std::snprintf(buffer, sizeof buffer,
-                  R"({"patient_id":"P-%06zu","name":"%s","species":"%s","weight_kg":%llu.%llu,)"
-                  R"("neutered":%s,"owner":{"name":"%s","phone":"+1 555 %03llu %04llu"},)",
-                  i % 1000000, kNames[next(10)], kSpecies[next(6)],
-                  static_cast<unsigned long long>(1 + next(60)),
-                  static_cast<unsigned long long>(next(10)), next(2) != 0 ? "true" : "false",
-                  kOwners[next(5)], static_cast<unsigned long long>(next(1000)),
-                  static_cast<unsigned long long>(next(10000)));
+                  R"({"patient_id":"P-%06zu","name":"%s","species":"%s","weight_kg":%u.%u,)"
+                  R"("neutered":%s,"owner":{"name":"%s","phone":"+1 555 %03u %04u"},)",
+                  i % 1000000, kNames[next(10)], kSpecies[next(6)], 1 + next(60), next(10),
+                  next(2) != 0 ? "true" : "false", kOwners[next(5)], next(1000), next(10000));
     out += buffer;
-    const std::uint64_t first_allergy = next(4);
+    const unsigned first_allergy = next(4);
     out += R"("allergies":[)";
-    const std::uint64_t allergies = next(3);
-    for (std::uint64_t a = 0; a < allergies; ++a) {
+    const unsigned allergies = next(3);
+    for (unsigned a = 0; a < allergies; ++a) {
       if (a > 0) out += ",";
       out += '"';
       out += kAllergies[(first_allergy + a) % 4];
       out += '"';
     }
     out += R"(],"visits":[)";
-    const std::uint64_t visits = 1 + next(3);
-    for (std::uint64_t v = 0; v < visits; ++v) {
+    const unsigned visits = 1 + next(3);
+    for (unsigned v = 0; v < visits; ++v) {
       std::snprintf(buffer, sizeof buffer,
-                    R"(%s{"date":"20%02llu-%02llu-%02llu","reason":"%s","temperature_c":%llu.%llu})",
-                    v > 0 ? "," : "", static_cast<unsigned long long>(15 + next(10)),
-                    static_cast<unsigned long long>(1 + next(12)),
-                    static_cast<unsigned long long>(1 + next(28)), kReasons[next(6)],
-                    static_cast<unsigned long long>(37 + next(3)),
-                    static_cast<unsigned long long>(next(10)));
+                    R"(%s{"date":"20%02u-%02u-%02u","reason":"%s","temperature_c":%u.%u})",
+                    v > 0 ? "," : "", 15 + next(10), 1 + next(12), 1 + next(28), kReasons[next(6)],
+                    37 + next(3), next(10));
       out += buffer;
     }
     out += "]}";
@@ -335,7 +329,8 @@ void BM_ValidateJson(benchmark::State& state, std::size_t target_bytes) {
   }
   Validator validator;  // kFast; reused, as a server thread would
   if (!validator.validate_json(*schema, text)) {
-    state.SkipWithError(("the generated instance is not valid:" + describe_errors(validator)).c_str());
+    state.SkipWithError(
+        ("the generated instance is not valid:" + describe_errors(validator)).c_str());
     return;
   }
   for (auto _ : state) {
@@ -401,7 +396,7 @@ void BM_RapidJsonParse(benchmark::State& state, std::size_t target_bytes) {
 // (d): the JSON-Schema-Test-Suite's required groups of one draft, as one aggregate.
 
 struct SuiteGroup {
-  const rapidjson::Value* schema;
+  const rapidjson::Value* schema = nullptr;
   std::vector<const rapidjson::Value*> instances;
   std::optional<Schema> compiled;  // nullopt when compile fails
 };

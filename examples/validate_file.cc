@@ -201,7 +201,8 @@ int main(int argc, char** argv) {
   }
 
   specgate::ValidateOptions validate_options;
-  validate_options.mode = arguments->all_errors ? specgate::Mode::kExhaustive : specgate::Mode::kFast;
+  validate_options.mode =
+      arguments->all_errors ? specgate::Mode::kExhaustive : specgate::Mode::kFast;
   specgate::Validator validator(validate_options);
   const bool valid = validator.validate_json(*schema, instance_text);
 

@@ -15,6 +15,7 @@ SPECGATE_APT_PACKAGES=(
   rapidjson-dev
   libre2-dev
   libidn2-dev
+  libyaml-dev
   libgtest-dev
   libgmock-dev
   libbenchmark-dev

@@ -488,7 +488,9 @@ const BinaryProperty* find_binary_property(std::string_view name) {
 // Code point classes for capture group names (ECMA RegExpIdentifierName). RE2 supplies the
 // general categories; the Other_ID_Start / Other_ID_Continue code points are listed explicitly.
 bool is_identifier_char(char32_t cp, bool start) {
-  if (cp < 0x80) return cp == '$' || cp == '_' || is_ascii_letter(cp) || (!start && is_ascii_digit(cp));
+  if (cp < 0x80) {
+    return cp == '$' || cp == '_' || is_ascii_letter(cp) || (!start && is_ascii_digit(cp));
+  }
   if (!start && (cp == 0x200C || cp == 0x200D)) return true;
   if (is_surrogate(cp)) return false;
   static const RE2* const kStart =
@@ -539,6 +541,9 @@ class Translator {
     if (!ok) *error = syntax_error_;
     return ok;
   }
+
+  // After run(): true when the pattern is valid ECMA-262, whether or not RE2 can run it.
+  bool syntax_ok() const { return syntax_error_.empty(); }
 
  private:
   bool at_end() const { return pos_ >= p_.size(); }
@@ -715,8 +720,8 @@ class Translator {
       } else if (peek('=') || peek('!')) {
         ++pos_;
         look_around = true;
-        unsupported_at("look-ahead assertions (?= and (?! are not supported (RE2 runs in linear time)",
-                       open);
+        unsupported_at(
+            "look-ahead assertions (?= and (?! are not supported (RE2 runs in linear time)", open);
       } else if (peek('<') && (peek('=', 1) || peek('!', 1))) {
         pos_ += 2;
         look_around = true;
@@ -752,6 +757,8 @@ class Translator {
   // case folding and multiline anchors differ from ECMA's. Anything else after '(?' is invalid,
   // including the global-flag form '(?i)', Python's '(?P<...>' and comments '(?#...)'.
   bool parse_modifiers(std::size_t open) {
+    static constexpr char kInvalidGroup[] =
+        "invalid group: '(?' must be followed by ':', '=', '!', '<=', '<!' or '<name>'";
     std::string seen;
     bool dash = false;
     std::size_t count = 0;
@@ -764,17 +771,15 @@ class Translator {
         seen.push_back(static_cast<char>(c));
         ++count;
       } else {
-        return fail_at("invalid group: '(?' must be followed by ':', '=', '!', '<=', '<!' or '<name>'",
-                       open);
+        return fail_at(kInvalidGroup, open);
       }
       ++pos_;
     }
-    if (peek(')')) {
+    if (peek(')') && count > 0) {
       return fail_at("invalid group: inline flags such as (?i) are not ECMA-262 syntax", open);
     }
     if (at_end() || count == 0) {
-      return fail_at("invalid group: '(?' must be followed by ':', '=', '!', '<=', '<!' or '<name>'",
-                     open);
+      return fail_at(kInvalidGroup, open);
     }
     ++pos_;  // ':'
     unsupported_at("modifier groups such as (?i:...) are not supported", open);
@@ -1262,6 +1267,17 @@ bool translate_ecma_regex(std::string_view pattern, std::string* re2_pattern, st
   if (!translator.run(&out, message)) return false;
   if (re2_pattern != nullptr) *re2_pattern = std::move(out);
   return true;
+}
+
+bool is_valid_ecma_regex(std::string_view pattern) {
+  std::u32string code_points;
+  std::vector<std::size_t> offsets;
+  if (!decode_utf8(pattern, &code_points, &offsets)) return false;
+  std::string out;
+  std::string error;
+  Translator translator(code_points, offsets);
+  translator.run(&out, &error);
+  return translator.syntax_ok();
 }
 
 }  // namespace specgate::detail

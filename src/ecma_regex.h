@@ -15,6 +15,10 @@ namespace specgate::detail {
 // dot_nl=false, case-sensitive; search semantics (unanchored), as ECMA's RegExp.test.
 bool translate_ecma_regex(std::string_view pattern, std::string* re2_pattern, std::string* error);
 
+// True when `pattern` is a valid ECMA-262 regular expression (Unicode mode), including ones
+// RE2 cannot run (backreferences, look-around): the `regex` format asks only for validity.
+bool is_valid_ecma_regex(std::string_view pattern);
+
 }  // namespace specgate::detail
 
 #endif  // SPECGATE_SRC_ECMA_REGEX_H_

@@ -41,6 +41,25 @@ bool unescape_pointer_token(std::string_view token, std::string* out) {
   return true;
 }
 
+std::string pointer_to_fragment(std::string_view pointer) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string fragment = "#";
+  for (char c : pointer) {
+    auto byte = static_cast<unsigned char>(c);
+    bool plain = (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
+                 (byte >= '0' && byte <= '9') ||
+                 std::string_view("-._~!$&'()*+,;=:@/?").find(c) != std::string_view::npos;
+    if (plain) {
+      fragment += c;
+    } else {
+      fragment += '%';
+      fragment += kHex[byte >> 4];
+      fragment += kHex[byte & 15];
+    }
+  }
+  return fragment;
+}
+
 const rapidjson::Value* resolve_pointer(const rapidjson::Value& root, std::string_view pointer) {
   return resolve_pointer(root, pointer, [](const rapidjson::Value&) {});
 }

@@ -23,6 +23,10 @@ const rapidjson::Value* resolve_pointer(const rapidjson::Value& root, std::strin
                                         Visit&& visit);
 const rapidjson::Value* resolve_pointer(const rapidjson::Value& root, std::string_view pointer);
 
+// A pointer written as a URI fragment ("#/a%20b/c"): characters a fragment may not hold
+// are percent-encoded.
+std::string pointer_to_fragment(std::string_view pointer);
+
 // Decodes one pointer token ("a~1b" -> "a/b"); false on an invalid escape.
 bool unescape_pointer_token(std::string_view token, std::string* out);
 

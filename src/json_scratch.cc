@@ -134,9 +134,8 @@ void JsonScratch::reset(std::size_t bytes) {
   document_.emplace(&*pool_, 1024, &stack_allocator_);
 }
 
-const rapidjson::Value* JsonScratch::parse(std::string_view text, std::size_t max_depth,
-                                           std::string* error) {
-  // Grow the first chunk to the high-water mark so the next parse needs no more chunks.
+ScratchDocument& JsonScratch::begin() {
+  // Grow the first chunk to the high-water mark so the next use needs no more chunks.
   std::size_t capacity = pool_->Capacity();
   std::size_t own = buffer_.size() * sizeof(std::uint64_t);
   if (capacity > own) {
@@ -145,6 +144,12 @@ const rapidjson::Value* JsonScratch::parse(std::string_view text, std::size_t ma
     document_->SetNull();
     pool_->Clear();
   }
+  return *document_;
+}
+
+const rapidjson::Value* JsonScratch::parse(std::string_view text, std::size_t max_depth,
+                                           std::string* error) {
+  begin();
   DepthLimitedHandler handler{*document_, max_depth};
   rapidjson::ParseResult result;
   auto generator = [&](ScratchDocument&) {

@@ -47,6 +47,10 @@ class JsonScratch {
   const rapidjson::Value* parse(std::string_view text, std::size_t max_depth,
                                 std::string* error);
 
+  // An empty document (null root) whose allocator hands out scratch memory, for building
+  // values by hand; invalidates what the previous parse/begin returned.
+  ScratchDocument& begin();
+
  private:
   void reset(std::size_t bytes);
 

@@ -27,7 +27,8 @@ struct MediaType {
   bool is_json() const;  // application/json, */*+json, application/*+json
 };
 
-// RFC 9110 media-type grammar; false on malformed text.
+// RFC 9110 media-type grammar; false on malformed text (*out is then unspecified). "*/*",
+// "type/*" and "type/*+suffix" parse too, for declared keys; "*/subtype" does not.
 bool parse_media_type(std::string_view text, MediaType* out);
 
 // Picks which of `declared` (the keys of an OpenAPI `content` map, parsed) a request's
@@ -48,20 +49,34 @@ struct FormFieldEncoding {
 struct FormSpec {
   ValueShape shape;  // the body schema's shape: properties and their types
   std::vector<FormFieldEncoding> encodings;
+  // Optional: the full shape of properties whose items or members have types (an array of
+  // integers, an object with typed members). A property not listed here is read with only
+  // its mask from shape.properties, so its array items and object members stay strings.
+  std::vector<std::pair<std::string, ValueShape>> property_shapes;
 };
+
+// Bounds on a multipart body, so a hostile one costs at most linear time and bounded memory.
+inline constexpr std::size_t kMaxMultipartParts = 1000;
+inline constexpr std::size_t kMaxPartHeaderBytes = 8192;  // one part's header section
+inline constexpr std::size_t kMaxPartJsonDepth = 256;     // as Options::max_depth's default
 
 // application/x-www-form-urlencoded -> a JSON object: each property read as a query
 // parameter of the given style/explode (default form, explode true), scalars coerced by
-// shape. False with *error on malformed input.
+// shape. Fields no property reads are kept as strings (coerced by shape.additional_types;
+// repeated ones as arrays) so additionalProperties can judge them. False with *error on
+// malformed input.
 bool decode_form_urlencoded(std::string_view body, const FormSpec& spec, rapidjson::Value* out,
                             rapidjson::Document::AllocatorType& allocator, std::string* error);
 
 // multipart/form-data (RFC 7578) with the boundary from the Content-Type -> a JSON object:
 // each part by its Content-Disposition name; a part whose (declared or own) content type is
-// JSON is parsed as JSON; repeated names become arrays when the shape says array; other
-// parts are strings (coerced by shape). Binary parts are kept as strings of their bytes
-// (they are only length-checked by schemas). False with *error on malformed input (no
-// boundary, missing closing delimiter, part without a name, headers too large).
+// JSON is parsed as JSON; an array property is always an array of its parts, and any other
+// repeated name gathers into one too (so the schema rejects it); other parts are strings
+// (coerced by shape). Binary parts are kept as strings of their bytes
+// (they are only length-checked by schemas). A JSON array part for an array property gives
+// its elements. Linear time; at most kMaxMultipartParts parts. False with *error on malformed
+// input (no boundary, missing closing delimiter, part without a name, headers too large,
+// invalid or too deeply nested JSON).
 bool decode_multipart(std::string_view body, std::string_view boundary, const FormSpec& spec,
                       rapidjson::Value* out, rapidjson::Document::AllocatorType& allocator,
                       std::string* error);

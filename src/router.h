@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace specgate::detail {
@@ -53,9 +54,27 @@ class Router {
 
  private:
   struct Node;
+  // Per added template, same index as templates_: the caller's route id and its parameter
+  // names, name_spans_[first_name, first_name + name_count).
+  struct Route {
+    std::uint32_t id = 0;
+    std::uint32_t first_name = 0;
+    std::uint32_t name_count = 0;
+  };
+
   std::unique_ptr<Node> root_;
   std::size_t size_ = 0;
   std::vector<std::string> templates_;
+  std::vector<Route> routes_;
+  // Every parameter name back to back, and each one's (offset, length) in it: one small
+  // block that stays in cache, and offsets rather than views so growth never leaves a
+  // dangling name.
+  std::string name_text_;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> name_spans_;
+  // Whether a template has an empty segment after its first ("/a/", "/a//b"). Without one,
+  // a path ending in '/' (other than "/") cannot match exactly, and the exact search is
+  // skipped.
+  bool has_inner_empty_segment_ = false;
 };
 
 }  // namespace specgate::detail

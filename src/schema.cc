@@ -112,10 +112,13 @@ std::size_t ResourceRegistry::size() const noexcept { return impl_->documents.si
 
 // ------------------------------------------------------------------ Schema
 
-Schema::Schema(std::shared_ptr<const detail::Program> program) : program_(std::move(program)) {}
+Schema::Schema(std::shared_ptr<const detail::Program> program, std::uint32_t root)
+    : program_(std::move(program)), root_(root) {}
 
 Schema Schema::compile(const rapidjson::Value& schema, const CompileOptions& options) {
-  return Schema(detail::compile_program(schema, options));
+  auto program = detail::compile_program(schema, options);
+  std::uint32_t root = program->root;
+  return Schema(std::move(program), root);
 }
 
 Schema Schema::compile(std::string_view json_text, const CompileOptions& options) {
@@ -152,7 +155,7 @@ Validator& Validator::operator=(Validator&&) noexcept = default;
 
 bool Validator::validate(const Schema& schema, const rapidjson::Value& instance) {
   errors_.clear();
-  return evaluator_->run(schema.program(), instance, options_, &errors_);
+  return evaluator_->run(schema.program(), schema.root(), instance, options_, &errors_);
 }
 
 bool Validator::validate_json(const Schema& schema, std::string_view json_text) {
@@ -163,7 +166,7 @@ bool Validator::validate_json(const Schema& schema, std::string_view json_text) 
     errors_.push_back({"", "", "json", std::move(error)});
     return false;
   }
-  return evaluator_->run(schema.program(), *instance, options_, &errors_);
+  return evaluator_->run(schema.program(), schema.root(), *instance, options_, &errors_);
 }
 
 }  // namespace specgate

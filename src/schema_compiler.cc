@@ -109,13 +109,44 @@ class Compiler {
     program_->root = node_for(root);
     drain();
     if (!problems_.empty()) throw SchemaError(std::move(problems_));
-    // Hash indexes hold views into the names, so build them once nothing moves any more.
+    finish();
+    return program_;
+  }
+
+  std::shared_ptr<const Program> run_entries(const Value& document,
+                                             const std::vector<std::string>& references,
+                                             std::vector<NodeId>* entries,
+                                             std::vector<Problem>* problems) {
+    std::string base = strip_empty_fragment(resolve_uri("", options_.base_uri));
+    index_document(document, base, options_.default_dialect, kDefaultVocabs);
+    program_->dialect = info_.at(&document).dialect;
+    const SchemaInfo root_info = info_.at(&document);
+    entries->clear();
+    for (const std::string& ref : references) {
+      const Value* target = resolve_ref(root_info, "", ref);
+      if (target && !target->IsObject() && !target->IsBool()) {
+        problem(root_info, "", "the schema at " + ref + " must be an object or a boolean");
+        target = nullptr;
+      }
+      entries->push_back(target ? node_for(*target) : kNoNode);
+    }
+    program_->root = entries->empty() ? kNoNode : entries->front();
+    drain();
+    finish();
+    for (Problem& p : problems_) problems->push_back(std::move(p));
+    return program_;
+  }
+
+ private:
+  // Hash indexes hold views into the names, so build them once nothing moves any more.
+  void finish() {
     for (PropertyTable& table : program_->property_tables) {
       if (table.names.size() <= PropertyTable::kLinearLimit) continue;
       for (std::uint32_t i = 0; i < table.names.size(); ++i) table.index.emplace(table.names[i], i);
     }
-    return program_;
   }
+
+ public:
 
  private:
   // ---------------------------------------------------------------- problems and locations
@@ -1123,6 +1154,15 @@ std::shared_ptr<const Program> compile_program(const Value& schema,
                                                const CompileOptions& options) {
   Compiler compiler(options);
   return compiler.run(schema);
+}
+
+std::shared_ptr<const Program> compile_program_entries(const Value& document,
+                                                       const CompileOptions& options,
+                                                       const std::vector<std::string>& references,
+                                                       std::vector<NodeId>* entries,
+                                                       std::vector<Problem>* problems) {
+  Compiler compiler(options);
+  return compiler.run_entries(document, references, entries, problems);
 }
 
 }  // namespace specgate::detail

@@ -188,6 +188,24 @@ bool json_equal(const rapidjson::Value& a, const rapidjson::Value& b);
 std::shared_ptr<const Program> compile_program(const rapidjson::Value& schema,
                                                const CompileOptions& options);
 
+// Compiles several schemas into one Program, so schemas they share (components) are compiled
+// once. `references` are URI references resolved against the document's base (e.g.
+// "#/components/schemas/Pet" or "common.yaml#/Pet"); (*entries)[i] is the node for
+// references[i], or kNoNode when that one failed. Problems are appended to *problems
+// (nothing is thrown for them).
+std::shared_ptr<const Program> compile_program_entries(const rapidjson::Value& document,
+                                                       const CompileOptions& options,
+                                                       const std::vector<std::string>& references,
+                                                       std::vector<NodeId>* entries,
+                                                       std::vector<Problem>* problems);
+
+// Lets the library build Schema objects for entries of a shared Program.
+struct SchemaAccess {
+  static Schema make(std::shared_ptr<const Program> program, NodeId root) {
+    return Schema(std::move(program), root);
+  }
+};
+
 }  // namespace specgate::detail
 
 #endif  // SPECGATE_SRC_SCHEMA_PROGRAM_H_

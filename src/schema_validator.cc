@@ -237,8 +237,8 @@ bool json_equal(const Value& a, const Value& b) {
   }
 }
 
-bool Evaluator::run(const Program& program, const Value& instance, const ValidateOptions& options,
-                    std::vector<ValidationError>* errors) {
+bool Evaluator::run(const Program& program, NodeId root, const Value& instance,
+                    const ValidateOptions& options, std::vector<ValidationError>* errors) {
   program_ = &program;
   errors_ = errors;
   fast_ = options.mode == Mode::kFast;
@@ -251,7 +251,7 @@ bool Evaluator::run(const Program& program, const Value& instance, const Validat
   path_.clear();
   scope_.clear();
   arena_.clear();
-  return eval(program.root, instance, nullptr);
+  return eval(root, instance, nullptr);
 }
 
 // ------------------------------------------------------------------ errors and paths

@@ -15,7 +15,7 @@ namespace specgate::detail {
 // allocate. Not thread-safe.
 class Evaluator {
  public:
-  bool run(const Program& program, const rapidjson::Value& instance,
+  bool run(const Program& program, NodeId root, const rapidjson::Value& instance,
            const ValidateOptions& options, std::vector<ValidationError>* errors);
 
  private:

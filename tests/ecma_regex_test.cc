@@ -613,6 +613,7 @@ TEST(EcmaRegexSyntax, InvalidPatternsAreRejectedWithAReason) {
       {"(?P<name>x)", "invalid group"},
       {"(?#comment)a", "invalid group"},
       {"(?", "invalid group"},
+      {"(?)", "invalid group: '(?' must be followed"},
       {"(?ii:a)", "invalid group"},
       {"(?-:a)", "invalid group"},
       {"\\2(a)", "backreference to a group that does not exist"},

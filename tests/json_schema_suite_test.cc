@@ -265,10 +265,9 @@ std::map<CountKey, int>& registered_counts() {
 
 void register_failing(const std::string& suite, const std::string& name, const std::string& file,
                       std::string message) {
-  ::testing::RegisterTest(suite.c_str(), name.c_str(), nullptr, nullptr, file.c_str(), 1,
-                          [message = std::move(message)]() -> ::testing::Test* {
-                            return new FailingCase(message);
-                          });
+  ::testing::RegisterTest(
+      suite.c_str(), name.c_str(), nullptr, nullptr, file.c_str(), 1,
+      [message = std::move(message)]() -> ::testing::Test* { return new FailingCase(message); });
 }
 
 // Registers every case of one test file.
@@ -319,8 +318,8 @@ void register_file(const fs::path& tests_root, const fs::path& file, const Draft
     for (rapidjson::SizeType c = 0; c < cases.Size(); ++c) {
       const rapidjson::Value& test_case = cases[c];
       const std::string name = group_part + "/" + std::to_string(c);
-      if (!test_case.IsObject() || !test_case.HasMember("data") ||
-          !test_case.HasMember("valid") || !test_case["valid"].IsBool()) {
+      if (!test_case.IsObject() || !test_case.HasMember("data") || !test_case.HasMember("valid") ||
+          !test_case["valid"].IsBool()) {
         register_failing(suite, name, file.string(),
                          relative + ": case lacks \"data\" or a boolean \"valid\"");
         continue;
@@ -427,7 +426,8 @@ class SummaryListener : public ::testing::EmptyTestEventListener {
     const int total = registered == registered_counts().end() ? 0 : registered->second;
     const auto tally = tallies_.find({draft, category});
     if (tally == tallies_.end()) return total == 0 ? "-" : "not run";
-    std::string text = std::to_string(tally->second.passed) + "/" + std::to_string(tally->second.run);
+    std::string text =
+        std::to_string(tally->second.passed) + "/" + std::to_string(tally->second.run);
     if (tally->second.run != total) text += " of " + std::to_string(total);
     return text;
   }
@@ -463,9 +463,8 @@ int main(int argc, char** argv) {
     std::printf("%s %s\n", kSkipMarker, message.c_str());
     for (Category category : kCategories) {
       ::testing::RegisterTest(category_suite(category), "SharedDataMissing", nullptr, nullptr,
-                              __FILE__, __LINE__, [message]() -> ::testing::Test* {
-                                return new SkippedCase(message);
-                              });
+                              __FILE__, __LINE__,
+                              [message]() -> ::testing::Test* { return new SkippedCase(message); });
     }
   } else {
     register_suite(shared);

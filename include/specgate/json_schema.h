@@ -37,6 +37,7 @@ namespace detail {
 struct Program;
 class Evaluator;
 class JsonScratch;
+struct SchemaAccess;
 }  // namespace detail
 
 // The JSON Schema dialect a schema resource is written in.
@@ -68,6 +69,8 @@ enum class Direction : std::uint8_t { kNone, kRequest, kResponse };
 struct Problem {
   std::string pointer;  // RFC 6901 pointer into the document (with its URI when not the root)
   std::string message;
+  std::size_t line = 0;    // 1-based position in the source text, 0 when not known
+  std::size_t column = 0;
 };
 
 // Thrown by Schema::compile and ResourceRegistry::add: lists every problem found.
@@ -142,10 +145,13 @@ class Schema {
   bool is_valid_json(std::string_view json_text) const;
 
   const detail::Program& program() const noexcept { return *program_; }
+  std::uint32_t root() const noexcept { return root_; }
 
  private:
-  explicit Schema(std::shared_ptr<const detail::Program> program);
+  friend struct detail::SchemaAccess;
+  Schema(std::shared_ptr<const detail::Program> program, std::uint32_t root);
   std::shared_ptr<const detail::Program> program_;
+  std::uint32_t root_ = 0;
 };
 
 // One validation failure.
