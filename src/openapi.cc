@@ -190,13 +190,24 @@ RequestValidator::RequestValidator(RequestValidator&&) noexcept = default;
 RequestValidator& RequestValidator::operator=(RequestValidator&&) noexcept = default;
 
 const RequestResult& RequestValidator::validate(const Spec& spec, const Request& request) {
-  engine_->validate(spec.compiled(), request, options_, &result_);
-  return result_;
+  return validate(spec, request, options_);
 }
 
 const RequestResult& RequestValidator::validate_response(const Spec& spec,
                                                          const Response& response) {
-  engine_->validate_response(spec.compiled(), response, options_, &result_);
+  return validate_response(spec, response, options_);
+}
+
+const RequestResult& RequestValidator::validate(const Spec& spec, const Request& request,
+                                                const RequestOptions& options) {
+  engine_->validate(spec.compiled(), request, options, &result_);
+  return result_;
+}
+
+const RequestResult& RequestValidator::validate_response(const Spec& spec,
+                                                         const Response& response,
+                                                         const RequestOptions& options) {
+  engine_->validate_response(spec.compiled(), response, options, &result_);
   return result_;
 }
 

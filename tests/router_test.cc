@@ -257,6 +257,20 @@ TEST(Router, TrailingSlashIgnored) {
   EXPECT_EQ(route_of(router, "/p/", true), -1);
 }
 
+TEST(Router, TrailingSlashWithoutSlashTemplates) {
+  // No template has an empty segment after the first, so a path ending in '/' is matched
+  // only through the retry without the slash.
+  Router router = make_router({"/", "/pets", "/p/{id}"});
+  EXPECT_EQ(route_of(router, "/pets/"), -1);
+  EXPECT_EQ(route_of(router, "/pets/", true), 1);
+  EXPECT_EQ(params_of(router, "/p/7"), (Params{{"id", "7"}}));
+  EXPECT_EQ(route_of(router, "/p/7/", true), 2);
+  EXPECT_EQ(route_of(router, "/p//", true), -1);
+  EXPECT_EQ(route_of(router, "/", true), 0);
+  EXPECT_EQ(route_of(router, "//", true), 0);
+  EXPECT_EQ(route_of(router, "/nothing", true), -1);
+}
+
 TEST(Router, TrailingSlashIgnoredOnlyWhenExactFails) {
   // "/a/b" matches "/a/{x}" exactly, so the slash-added "/a/b/" is not consulted.
   Router router = make_router({"/a/b/", "/a/{x}"});
@@ -368,6 +382,22 @@ TEST(Router, WideStaticNode) {
   EXPECT_EQ(route_of(router, "/w//end"), -1);
 }
 
+TEST(Router, LongRequestPaths) {
+  // Matching recurses per template segment, not per request segment: a hostile path costs
+  // time proportional to its length and no stack.
+  Router router = make_router({"/a/{x}", "/a/{x}/{y}/c", "/{p}.{q}"});
+  std::string path;
+  for (int i = 0; i < 100000; ++i) path += "/a";
+  EXPECT_EQ(route_of(router, path), -1);
+  const std::string long_segment = "/" + std::string(100000, '.') + "x";
+  // "{p}.{q}": p takes the first '.', the second '.' is the literal, q the rest.
+  const Params params = params_of(router, long_segment);
+  ASSERT_EQ(params.size(), 2u);
+  EXPECT_EQ(params[0].second, ".");
+  EXPECT_TRUE(params[1].second == std::string(99998, '.') + "x") << params[1].second.size();
+  EXPECT_EQ(route_of(router, "/" + std::string(100000, 'a')), -1);
+}
+
 TEST(Router, MovedRouterKeepsRoutes) {
   Router router = make_router({"/a/{short}", "/b/{a_parameter_name_longer_than_sso}"});
   Router moved = std::move(router);
@@ -377,6 +407,11 @@ TEST(Router, MovedRouterKeepsRoutes) {
   assigned = std::move(moved);
   EXPECT_EQ(route_of(assigned, "/a/1"), 0);
   EXPECT_EQ(assigned.size(), 2u);
+  // A moved-from router matches nothing and can be filled again.
+  EXPECT_EQ(route_of(router, "/a/1"), -1);  // NOLINT(bugprone-use-after-move)
+  std::string error;
+  EXPECT_TRUE(router.add("/c", 3, &error)) << error;  // NOLINT(bugprone-use-after-move)
+  EXPECT_EQ(route_of(router, "/c"), 3);
 }
 
 TEST(Router, MatchDoesNotAllocate) {

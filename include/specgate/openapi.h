@@ -211,6 +211,12 @@ class RequestValidator {
   // The result is valid until the next call on this validator.
   const RequestResult& validate(const Spec& spec, const Request& request);
   const RequestResult& validate_response(const Spec& spec, const Response& response);
+  // The same with options given per call (e.g. one thread-local validator serving several
+  // specs with their own options); options() is not used.
+  const RequestResult& validate(const Spec& spec, const Request& request,
+                                const RequestOptions& options);
+  const RequestResult& validate_response(const Spec& spec, const Response& response,
+                                         const RequestOptions& options);
 
  private:
   RequestOptions options_;
