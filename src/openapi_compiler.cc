@@ -317,10 +317,12 @@ class SpecCompiler {
   }
 
   // Collects object properties (through $ref and allOf) into `shape`.
-  void collect_properties(const Located& schema, ValueShape* shape, int depth) {
+  // `located`, when given, also receives each property's schema.
+  void collect_properties(const Located& schema, ValueShape* shape, int depth,
+                          std::vector<std::pair<std::string, Located>>* located = nullptr) {
     if (!schema.value || !schema.value->IsObject() || depth > 16) return;
     if (const Value* ref = member(*schema.value, "$ref"); ref && ref->IsString()) {
-      collect_properties(resolve(schema.document, view(*ref)), shape, depth + 1);
+      collect_properties(resolve(schema.document, view(*ref)), shape, depth + 1, located);
       return;
     }
     Located properties = sub(schema, "properties");
@@ -329,6 +331,7 @@ class SpecCompiler {
         Located property{&entry.value, schema.document,
                          child_pointer(properties.pointer, view(entry.name))};
         shape->properties.emplace_back(std::string(view(entry.name)), types_of(property));
+        if (located) located->emplace_back(std::string(view(entry.name)), property);
       }
     }
     Located additional = sub(schema, "additionalProperties");
@@ -344,7 +347,7 @@ class SpecCompiler {
     if (all.value && all.value->IsArray()) {
       for (rapidjson::SizeType i = 0; i < all.value->Size(); ++i) {
         collect_properties({&(*all.value)[i], all.document, child_pointer(all.pointer, std::to_string(i))},
-                           shape, depth + 1);
+                           shape, depth + 1, located);
       }
     }
   }
@@ -635,6 +638,14 @@ class SpecCompiler {
         media.schema = queue_schema(schema);
         if (media.kind == CompiledMedia::Kind::kForm || media.kind == CompiledMedia::Kind::kMultipart) {
           media.form.shape = shape_of(schema);
+          // Arrays and objects in a form need their items' and members' types too.
+          ValueShape ignored;
+          std::vector<std::pair<std::string, Located>> properties;
+          collect_properties(schema, &ignored, 0, &properties);
+          for (const auto& [name, property] : properties) {
+            ValueShape shape = shape_of(property);
+            if (shape.types & (4 | 8)) media.form.property_shapes.emplace_back(name, std::move(shape));
+          }
           read_encodings(at, &media.form);
         }
       }
