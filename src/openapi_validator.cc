@@ -18,16 +18,29 @@ namespace {
 
 using rapidjson::Value;
 
+// ASCII only, and inline: header names are ASCII, and std::tolower is a locale-aware call.
+inline char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
   }
   return true;
 }
+
+// RFC 6750 b64token characters, as a table: tokens are long and checked on every request.
+struct Token68Table {
+  bool allowed[256] = {};
+  constexpr Token68Table() {
+    for (int c = 0; c < 256; ++c) {
+      allowed[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=';
+    }
+  }
+};
+constexpr Token68Table kToken68;
+inline bool is_token68(char c) { return kToken68.allowed[static_cast<unsigned char>(c)]; }
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -195,10 +208,7 @@ bool RequestEngine::scheme_satisfied(const SecurityScheme& scheme) {
       } else if (wanted == "bearer") {
         // RFC 6750 b64token.
         for (char c : credential) {
-          if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' ||
-                c == '~' || c == '+' || c == '/' || c == '=')) {
-            return false;
-          }
+          if (!is_token68(c)) return false;
         }
       }
       break;
@@ -295,7 +305,21 @@ bool RequestEngine::stop() const {
 
 // ------------------------------------------------------------------ parameters
 
+// The parameters object of an operation that declares none.
+const Value& no_parameters() {
+  static const rapidjson::Document empty = [] {
+    rapidjson::Document d;
+    d.Parse(R"({"path": {}, "query": {}, "header": {}, "cookie": {}})");
+    return d;
+  }();
+  return empty;
+}
+
 void RequestEngine::check_parameters(const CompiledSpec& spec, ScratchDocument& document) {
+  if (operation_->parameters.empty() && !operation_->reject_unknown_query) {
+    result_->parameters = &no_parameters();
+    return;
+  }
   auto& allocator = document.GetAllocator();
   Value* groups[4];
   document.SetObject();
@@ -422,12 +446,22 @@ const CompiledMedia* RequestEngine::select_media(const CompiledBody& body, bool 
     if (request) reject(415, Reason::kUnsupportedMediaType);
     return nullptr;
   }
-  if (!parse_media_type(content_type, &media_type_)) {
-    add_error(Location::kHeader, "Content-Type", "content-type", "Content-Type is malformed");
-    if (request) reject(415, Reason::kUnsupportedMediaType);
-    return nullptr;
+  // Clients send the same Content-Type again and again: remember the last decision.
+  int index;
+  if (&body == last_body_ && content_type == last_content_type_) {
+    index = last_index_;
+  } else {
+    last_body_ = nullptr;
+    if (!parse_media_type(content_type, &media_type_)) {
+      add_error(Location::kHeader, "Content-Type", "content-type", "Content-Type is malformed");
+      if (request) reject(415, Reason::kUnsupportedMediaType);
+      return nullptr;
+    }
+    index = select_media_type(media_type_, body.types);
+    last_body_ = &body;
+    last_content_type_.assign(content_type.data(), content_type.size());
+    last_index_ = index;
   }
-  int index = select_media_type(media_type_, body.types);
   if (index < 0) {
     std::string accepted;
     for (const CompiledMedia& m : body.media) {

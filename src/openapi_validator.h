@@ -53,6 +53,9 @@ class RequestEngine {
   QueryString query_;
   bool query_parsed_ok_ = false;
   MediaType media_type_;
+  const CompiledBody* last_body_ = nullptr;  // memo of the last content negotiation
+  std::string last_content_type_;
+  int last_index_ = -1;
   Evaluator evaluator_;
   std::vector<ValidationError> schema_errors_;
   JsonScratch body_scratch_;

@@ -779,9 +779,13 @@ class YamlBuilder {
     return false;
   }
 
-  bool fail_too_many(SourceLocation location, bool alias) {
-    return fail(std::string("YAML: ") + (alias ? "aliases expand to" : "the document has") +
-                    " more than " + std::to_string(limits_.max_nodes) +
+  enum class Growth { kValues, kAliases, kMerges };
+
+  bool fail_too_many(SourceLocation location, Growth growth) {
+    const char* what = growth == Growth::kAliases  ? "aliases expand to"
+                       : growth == Growth::kMerges ? "merge keys expand to"
+                                                   : "the document has";
+    return fail(std::string("YAML: ") + what + " more than " + std::to_string(limits_.max_nodes) +
                     " values (LoadLimits::max_nodes)",
                 location);
   }
@@ -976,7 +980,7 @@ class YamlBuilder {
       document_->Key(text.data(), static_cast<SizeType>(text.size()), true);
     }
     if (taping_ > 0) {
-      if (!spend(1)) return fail_too_many(where, false);
+      if (!spend(1)) return fail_too_many(where, Growth::kValues);
       TapeEntry entry;
       entry.kind = Taped::kKey;
       entry.text_offset = text_.size();
@@ -1018,7 +1022,7 @@ class YamlBuilder {
     if (r == Role::kMergeValue) return fail_bad_merge(frames_.back().merge_key_location);
     Scalar s;
     if (!scalar_for_event(event, &s)) return false;
-    if (!spend(taping_ > 0 ? 2 : 1)) return fail_too_many(where, false);
+    if (!spend(taping_ > 0 ? 2 : 1)) return fail_too_many(where, Growth::kValues);
     if (!anchor.empty()) remember_scalar(anchor, s);
     if (suppressed_ == 0) send_scalar(s);
     if (taping_ > 0) append(entry_for_scalar(s));
@@ -1060,7 +1064,7 @@ class YamlBuilder {
       return true;
     }
     if (anchor.scalar) {
-      if (!spend(taping_ > 0 ? 2 : 1)) return fail_too_many(where, false);
+      if (!spend(taping_ > 0 ? 2 : 1)) return fail_too_many(where, Growth::kValues);
       if (suppressed_ == 0) send_entry(anchor.entry);
       if (taping_ > 0) append(anchor.entry);
       return complete_value(1, 0, where);
@@ -1068,7 +1072,7 @@ class YamlBuilder {
     if (frames_.size() + anchor.height > limits_.max_depth) return fail_too_deep(where);
     // Checked before anything is built, so an alias bomb stops at the first alias that would
     // cross the limit.
-    if (!spend(anchor.nodes + (taping_ > 0 ? 1 : 0))) return fail_too_many(where, true);
+    if (!spend(anchor.nodes + (taping_ > 0 ? 1 : 0))) return fail_too_many(where, Growth::kAliases);
     if (suppressed_ == 0) replay(anchor.begin, anchor.end);
     if (taping_ > 0) {
       TapeEntry reference;
@@ -1105,7 +1109,7 @@ class YamlBuilder {
       frame.anchor.assign(anchor);
       ++taping_;
     }
-    if (!spend(taping_ > 0 ? 2 : 1)) return fail_too_many(where, false);
+    if (!spend(taping_ > 0 ? 2 : 1)) return fail_too_many(where, Growth::kValues);
     if (taping_ > 0) {
       TapeEntry start;
       start.kind = mapping ? Taped::kStartObject : Taped::kStartArray;
@@ -1227,7 +1231,7 @@ class YamlBuilder {
       const std::size_t nodes = is_container ? value.nodes : 1;
       const std::size_t height = is_container ? value.height : 0;
       if (frames_.size() + height > limits_.max_depth) return fail_too_deep(where);
-      if (!spend(nodes + (taping_ > 0 ? 2 : 0))) return fail_too_many(where, true);
+      if (!spend(nodes + (taping_ > 0 ? 2 : 0))) return fail_too_many(where, Growth::kMerges);
       if (frame.count == kMaxSizeType) return fail("YAML: more than 4294967295 entries", where);
       if (suppressed_ == 0) {
         send_entry(key);

@@ -44,6 +44,10 @@ bool load_document(std::string_view text, rapidjson::Document* out, LoadError* e
 // Where the value that `pointer` (RFC 6901, e.g. "/paths/~1pets/get") names starts in
 // `text` (JSON or YAML, as load_document reads it). For a missing member, the location of
 // the nearest existing ancestor. Cold path: re-reads the text.
+// The location is where the value starts, not its key: for a YAML block mapping that is its
+// first key, on the line below the key that names it. In YAML, a path through an alias ends at
+// the alias, and a member added by a merge key is found at its mapping. {0, 0} when the text
+// has no value at all.
 SourceLocation locate_pointer(std::string_view text, std::string_view pointer);
 
 }  // namespace specgate::detail
