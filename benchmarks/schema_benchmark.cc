@@ -6,6 +6,8 @@
 //   BM_ValidateGithub/<name>       validate an already parsed ~500 B instance, kFast mode
 //   BM_ValidateJson/<size>         validate_json (parse + validate) of 1 MiB / 10 MiB arrays of
 //                                  generated patient records, bytes per second
+//   BM_ValidateSharedSchema/threads:N
+//                                  one Schema shared by N threads, a Validator per thread
 //   BM_RapidJsonParse/<size>       RapidJSON DOM parse only of the same bytes, with the engine's
 //                                  flags and document reuse (and, for scale, full precision only)
 //   BM_Suite{Compile,Validate,CompileValidate}/<draft>
@@ -339,6 +341,35 @@ void BM_ValidateJson(benchmark::State& state, std::size_t target_bytes) {
                           static_cast<std::int64_t>(text.size()));
 }
 
+// One Schema shared by every benchmark thread, one Validator per thread: the intended way to
+// use specgate from a server. Also a cheap target for the ThreadSanitizer build.
+void BM_ValidateSharedSchema(benchmark::State& state) {
+  static const std::optional<Schema> schema = []() -> std::optional<Schema> {
+    try {
+      return Schema::compile(kPatientListSchema);
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+  }();
+  if (!schema) {
+    state.SkipWithError("compile failed");
+    return;
+  }
+  const std::string text = generate_patients(500);  // two or three records, per thread
+  rapidjson::Document document;
+  document.Parse<kParseFlags>(text.data(), text.size());
+  Validator validator;
+  if (document.HasParseError() || !validator.validate(*schema, document)) {
+    state.SkipWithError(("the instance is not valid:" + describe_errors(validator)).c_str());
+    return;
+  }
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(validator.validate(*schema, document));
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(text.size()));
+}
+
 // A DOM reused the way the Validator reuses its scratch document: the pool's first chunk is a
 // caller-owned buffer grown to the largest document seen, so warmed-up parses allocate no
 // value memory (RapidJSON's parse stack is still allocated and freed per parse here).
@@ -540,6 +571,11 @@ void register_benchmarks() {
                                "/components/schemas/milestone", kMilestoneInstance);
   benchmark::RegisterBenchmark("BM_ValidateGithub/issues_create_body", BM_ValidateGithub,
                                kGithubSchemas[0].pointer, kIssueCreateInstance);
+
+  benchmark::RegisterBenchmark("BM_ValidateSharedSchema", BM_ValidateSharedSchema)
+      ->Threads(1)
+      ->Threads(2)
+      ->UseRealTime();
 
   constexpr std::size_t kMiB = std::size_t{1} << 20;
   for (const std::size_t size : {kMiB, 10 * kMiB}) {

@@ -8,19 +8,17 @@
 // stack, and our own bookkeeping uses explicit stacks. Depth is therefore bounded by
 // LoadLimits, never by the thread's stack.
 //
-// YAML anchors and merge keys need parts of the document again after they were sent to the
-// document handler, whose stack is private. So the events of anchored nodes and of merge values
-// are also recorded in a log (the "tape"); an alias or a merged member replays a tape range
-// into the document. An alias inside a recorded node is recorded as one reference to the
-// anchor's range, not as its expansion, so the tape grows with the text, not with the
-// expansion: a "billion laughs" document stays small until its expansion reaches the
-// document, where LoadLimits::max_nodes stops it before the values are built.
+// YAML is read in two passes over memory, not over the text. libyaml's events are first
+// recorded on a "tape", where an alias is one reference to the anchored range and a merged
+// member is its key plus a reference to its value; the tape then replays into the document.
+// The tape grows with the text, not with the expansion, and the expanded size is counted as the
+// tape is written. So a "billion laughs" document fails on a counter at the first alias that
+// crosses LoadLimits::max_nodes, before any of it is built.
 #include "spec_loader.h"
 
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
-#include <yaml.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -33,6 +31,7 @@
 #include <vector>
 
 #include "json_pointer.h"
+#include <yaml.h>
 
 namespace specgate::detail {
 namespace {
@@ -363,7 +362,8 @@ bool load_json(std::string_view text, rapidjson::Document* out, LoadError* error
   };
   out->Populate(generate);
   if (trailing_nul) {
-    set_error(error, "JSON: unexpected NUL character", location_of_offset(text, base + stream.Tell()));
+    set_error(error, "JSON: unexpected NUL character",
+              location_of_offset(text, base + stream.Tell()));
     return false;
   }
   if (!result.IsError()) return true;
@@ -376,10 +376,10 @@ bool load_json(std::string_view text, rapidjson::Document* out, LoadError* error
                 where);
       break;
     case JsonBuilder::Failure::kTooManyValues:
-      set_error(error,
-                "JSON: more than " + std::to_string(limits.max_nodes) +
-                    " values (LoadLimits::max_nodes)",
-                where);
+      set_error(
+          error,
+          "JSON: more than " + std::to_string(limits.max_nodes) + " values (LoadLimits::max_nodes)",
+          where);
       break;
     case JsonBuilder::Failure::kRepeatedKey:
       set_error(error, "JSON: duplicate key " + quote_key(builder.repeated_key()),
@@ -446,8 +446,8 @@ Resolution resolve_radix(std::string_view digits, unsigned radix, Scalar* out) {
   double approximate = 0;
   bool overflow = false;
   for (char c : digits) {
-    unsigned digit = is_digit(c) ? static_cast<unsigned>(c - '0')
-                                 : static_cast<unsigned>((c | 0x20) - 'a' + 10);
+    unsigned digit =
+        is_digit(c) ? static_cast<unsigned>(c - '0') : static_cast<unsigned>((c | 0x20) - 'a' + 10);
     approximate = approximate * radix + digit;
     if (value > (std::numeric_limits<std::uint64_t>::max() - digit) / radix) overflow = true;
     value = value * radix + digit;
@@ -484,7 +484,8 @@ Resolution resolve_number(std::string_view s, Scalar* out, std::string* scratch)
     const bool hex = rest[1] == 'x';
     const std::string_view digits = rest.substr(2);
     const bool all = std::all_of(digits.begin(), digits.end(), [hex](char c) {
-      return hex ? (is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')) : (c >= '0' && c <= '7');
+      return hex ? (is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'))
+                 : (c >= '0' && c <= '7');
     });
     if (all) return resolve_radix(digits, hex ? 16 : 8, out);
     return Resolution::kOk;
@@ -515,7 +516,8 @@ Resolution resolve_number(std::string_view s, Scalar* out, std::string* scratch)
   if (pos != rest.size()) return Resolution::kOk;
 
   // Leading zeros are decimal in YAML 1.2 (0777 is 777) but not allowed in JSON numbers.
-  std::string_view significant = integer.substr(std::min(integer.find_first_not_of('0'), integer.size()));
+  std::string_view significant =
+      integer.substr(std::min(integer.find_first_not_of('0'), integer.size()));
 
   if (!has_dot && exponent.empty()) {
     std::uint64_t magnitude = 0;
@@ -603,33 +605,46 @@ Resolution resolve_plain(std::string_view s, Scalar* out, std::string* scratch) 
 // ---------------------------------------------------------------------------------------------
 // YAML documents
 
-// One recorded event of an anchored node or a merge value.
+// One entry of the tape: the events of the document, with aliases and merged members as
+// references to earlier ranges.
 enum class Taped : std::uint8_t {
-  kNull, kFalse, kTrue, kInt64, kUint64, kDouble, kString,  // scalars, in ScalarKind order
+  // Scalars first, in ScalarKind order: entry_for_scalar converts by casting.
+  kNull,
+  kFalse,
+  kTrue,
+  kInt64,
+  kUint64,
+  kDouble,
+  kString,
   kKey,
-  kStartObject, kEndObject, kStartArray, kEndArray,
-  kReference,  // replay [link, link_end) here: an alias, or a merged member's value
-  kSkip,       // continue at `link`: a merge value, read by its mapping but not a member
+  kStartObject,
+  kEndObject,
+  kStartArray,
+  kEndArray,
+  kReference,  // replay [a, b) here: an alias, or a merged member's value
+  kSkip,       // continue at `a`: a merge value, read by its mapping but not a member
 };
 
 struct TapeEntry {
   Taped kind = Taped::kNull;
-  std::size_t text_offset = 0;  // scalars and keys: the source text, in text_
-  std::size_t text_length = 0;
-  std::int64_t i = 0;
-  std::uint64_t u = 0;
-  double d = 0;
-  std::size_t link = 0;      // kStart*: index of the matching end; kReference: range begin;
-                             // kSkip: where to continue; kEnd*: member/element count
-  std::size_t link_end = 0;  // kReference: range end
-  std::size_t nodes = 1;     // kStart*, kReference: values in the subtree
-  std::size_t height = 0;    // kStart*, kReference: nesting of the subtree (a scalar is 0)
+  // kString, kKey: offset of the text in the text arena. kStart*: index of the matching end.
+  // kEnd*: member or element count. kReference: range begin. kSkip: where to continue.
+  std::size_t a = 0;
+  std::size_t b = 0;  // kString, kKey: text length. kReference: range end.
+  union {
+    std::int64_t i;
+    std::uint64_t u;
+    double d;
+    std::size_t nodes;  // kStart*, kReference: values in the subtree, aliases expanded
+  } number = {0};
+  std::size_t height = 0;  // kStart*, kReference: nesting of the subtree
 };
 
 struct Anchor {
   bool scalar = false;
-  TapeEntry entry;  // scalar anchors
-  std::size_t begin = 0, end = 0, nodes = 0, height = 0;  // container anchors: a tape range
+  TapeEntry entry;                             // scalar anchors: the value
+  std::size_t key_offset = 0, key_length = 0;  // scalar anchors: the text, for use as a key
+  std::size_t begin = 0, end = 0, nodes = 0, height = 0;  // other anchors: a tape range
 };
 
 struct MergeSource {
@@ -644,12 +659,13 @@ struct Frame {
   bool merge_value = false;   // this node is the value of a `<<` key
   bool anchored = false;
   std::string anchor;
-  std::size_t count = 0;  // members or elements sent to the document
-  std::size_t nodes = 1;
-  std::size_t height = 1;
-  std::size_t tape_begin = kNone;
-  std::size_t skip_entry = kNone;
+  std::size_t count = 0;   // members or elements
+  std::size_t nodes = 1;   // values in this subtree, aliases expanded
+  std::size_t height = 1;  // nesting of this subtree
+  std::size_t tape_begin = 0;
+  std::size_t skip_entry = 0;
   std::size_t merges_begin = 0;
+  SourceLocation location;
   SourceLocation merge_key_location;
 };
 
@@ -670,7 +686,8 @@ struct ParserDeleter {
 };
 
 std::string_view as_view(const yaml_char_t* text) {
-  return text == nullptr ? std::string_view() : std::string_view(reinterpret_cast<const char*>(text));
+  return text == nullptr ? std::string_view()
+                         : std::string_view(reinterpret_cast<const char*>(text));
 }
 
 std::string_view as_view(const yaml_char_t* text, std::size_t length) {
@@ -703,13 +720,14 @@ void set_libyaml_error(const yaml_parser_t& parser, std::string_view text, LoadE
   }
 }
 
-// Turns libyaml's events into document handler calls; see the top of this file for the tape.
-class YamlBuilder {
+// Reads libyaml's events onto the tape (read()), then sends the tape to a document (send()).
+// Reading first means the size of the document, aliases and merges expanded, is known before
+// any of it is built: an alias bomb fails on a counter, having built nothing.
+class YamlTape {
  public:
-  YamlBuilder(rapidjson::Document* document, const LoadLimits& limits, LoadError* error)
-      : document_(document), limits_(limits), error_(error) {}
+  YamlTape(const LoadLimits& limits, LoadError* error) : limits_(limits), error_(error) {}
 
-  bool run(std::string_view text) {
+  bool read(std::string_view text) {
     yaml_parser_t parser;
     if (yaml_parser_initialize(&parser) == 0) return fail("YAML: out of memory", {});
     ParserDeleter parser_deleter(&parser);
@@ -718,6 +736,8 @@ class YamlBuilder {
     // Always UTF-8, as for JSON: otherwise a leading UTF-16 byte order mark would switch
     // libyaml to UTF-16 and let bytes through that are not valid UTF-8.
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+    tape_.reserve(text.size() / 16);
+    text_.reserve(text.size() / 2);
     bool document_seen = false;
     while (true) {
       yaml_event_t event;
@@ -763,8 +783,12 @@ class YamlBuilder {
     }
   }
 
+  // Sends the document read to `handler` (a rapidjson::Document), references expanded.
+  void send(rapidjson::Document& handler) { replay(handler, root_begin_, root_end_); }
+
  private:
   enum class Role { kRoot, kKey, kMergeValue, kValue };
+  enum class Growth { kValues, kAliases, kMerges };
 
   Role role() const {
     if (frames_.empty()) return Role::kRoot;
@@ -778,8 +802,6 @@ class YamlBuilder {
     set_error(error_, std::move(message), location);
     return false;
   }
-
-  enum class Growth { kValues, kAliases, kMerges };
 
   bool fail_too_many(SourceLocation location, Growth growth) {
     const char* what = growth == Growth::kAliases  ? "aliases expand to"
@@ -796,8 +818,15 @@ class YamlBuilder {
                 location);
   }
 
-  // Counts values built (in the document and on the tape) against LoadLimits::max_nodes.
+  bool fail_bad_merge(SourceLocation where) {
+    return fail("YAML: the value of a merge key (<<) must be a mapping or a list of mappings",
+                where);
+  }
+
+  // Counts `values` more values of the document against LoadLimits::max_nodes. Values inside a
+  // merge value are not members of the document (unless merged, when they are counted then).
   bool spend(std::size_t values) {
+    if (suppressed_ > 0) return true;
     if (values > limits_.max_nodes || nodes_ > limits_.max_nodes - values) return false;
     nodes_ += values;
     return true;
@@ -854,34 +883,37 @@ class YamlBuilder {
     return true;
   }
 
-  void send_scalar(const Scalar& s) {
-    switch (s.kind) {
-      case ScalarKind::kNull: document_->Null(); break;
-      case ScalarKind::kFalse: document_->Bool(false); break;
-      case ScalarKind::kTrue: document_->Bool(true); break;
-      case ScalarKind::kInt64: document_->Int64(s.i); break;
-      case ScalarKind::kUint64: document_->Uint64(s.u); break;
-      case ScalarKind::kDouble: document_->Double(s.d); break;
-      case ScalarKind::kString:
-        document_->String(s.text.data(), static_cast<SizeType>(s.text.size()), true);
-        break;
-    }
+  std::size_t store_text(std::string_view text) {
+    const std::size_t offset = text_.size();
+    text_.append(text);
+    return offset;
   }
 
   TapeEntry entry_for_scalar(const Scalar& s) {
     TapeEntry entry;
     entry.kind = static_cast<Taped>(s.kind);
-    entry.i = s.i;
-    entry.u = s.u;
-    entry.d = s.d;
-    entry.text_offset = text_.size();
-    entry.text_length = s.text.size();
-    text_.append(s.text);
+    switch (s.kind) {
+      case ScalarKind::kInt64:
+        entry.number.i = s.i;
+        break;
+      case ScalarKind::kUint64:
+        entry.number.u = s.u;
+        break;
+      case ScalarKind::kDouble:
+        entry.number.d = s.d;
+        break;
+      case ScalarKind::kString:
+        entry.a = store_text(s.text);
+        entry.b = s.text.size();
+        break;
+      default:
+        break;
+    }
     return entry;
   }
 
-  std::string_view entry_text(const TapeEntry& entry) const {
-    return std::string_view(text_).substr(entry.text_offset, entry.text_length);
+  std::string_view text_at(std::size_t offset, std::size_t length) const {
+    return std::string_view(text_).substr(offset, length);
   }
 
   std::size_t append(const TapeEntry& entry) {
@@ -889,79 +921,90 @@ class YamlBuilder {
     return tape_.size() - 1;
   }
 
-  // Sends one tape entry that is not a reference or skip to the document.
-  void send_entry(const TapeEntry& entry) {
-    const std::string_view text = entry_text(entry);
-    switch (entry.kind) {
-      case Taped::kNull: document_->Null(); break;
-      case Taped::kFalse: document_->Bool(false); break;
-      case Taped::kTrue: document_->Bool(true); break;
-      case Taped::kInt64: document_->Int64(entry.i); break;
-      case Taped::kUint64: document_->Uint64(entry.u); break;
-      case Taped::kDouble: document_->Double(entry.d); break;
-      case Taped::kString:
-        document_->String(text.data(), static_cast<SizeType>(text.size()), true);
-        break;
-      case Taped::kKey:
-        document_->Key(text.data(), static_cast<SizeType>(text.size()), true);
-        break;
-      case Taped::kStartObject: document_->StartObject(); break;
-      case Taped::kEndObject: document_->EndObject(static_cast<SizeType>(entry.link)); break;
-      case Taped::kStartArray: document_->StartArray(); break;
-      case Taped::kEndArray: document_->EndArray(static_cast<SizeType>(entry.link)); break;
-      case Taped::kReference:
-      case Taped::kSkip:
-        break;
-    }
-  }
-
   // Sends the tape range [begin, end) to the document, following references with an explicit
   // stack (references nest as deep as aliases of aliases do).
-  void replay(std::size_t begin, std::size_t end) {
-    replay_stack_.clear();
+  void replay(rapidjson::Document& handler, std::size_t begin, std::size_t end) {
+    std::vector<std::pair<std::size_t, std::size_t>> stack;
     std::size_t pos = begin;
     std::size_t stop = end;
     while (true) {
       if (pos >= stop) {
-        if (replay_stack_.empty()) return;
-        pos = replay_stack_.back().first;
-        stop = replay_stack_.back().second;
-        replay_stack_.pop_back();
+        if (stack.empty()) return;
+        pos = stack.back().first;
+        stop = stack.back().second;
+        stack.pop_back();
         continue;
       }
       const TapeEntry& entry = tape_[pos];
-      if (entry.kind == Taped::kReference) {
-        replay_stack_.emplace_back(pos + 1, stop);
-        pos = entry.link;
-        stop = entry.link_end;
-        continue;
+      switch (entry.kind) {
+        case Taped::kReference:
+          stack.emplace_back(pos + 1, stop);
+          pos = entry.a;
+          stop = entry.b;
+          continue;
+        case Taped::kSkip:
+          pos = entry.a;
+          continue;
+        case Taped::kNull:
+          handler.Null();
+          break;
+        case Taped::kFalse:
+          handler.Bool(false);
+          break;
+        case Taped::kTrue:
+          handler.Bool(true);
+          break;
+        case Taped::kInt64:
+          handler.Int64(entry.number.i);
+          break;
+        case Taped::kUint64:
+          handler.Uint64(entry.number.u);
+          break;
+        case Taped::kDouble:
+          handler.Double(entry.number.d);
+          break;
+        case Taped::kString:
+          handler.String(text_.data() + entry.a, static_cast<SizeType>(entry.b), true);
+          break;
+        case Taped::kKey:
+          handler.Key(text_.data() + entry.a, static_cast<SizeType>(entry.b), true);
+          break;
+        case Taped::kStartObject:
+          handler.StartObject();
+          break;
+        case Taped::kEndObject:
+          handler.EndObject(static_cast<SizeType>(entry.a));
+          break;
+        case Taped::kStartArray:
+          handler.StartArray();
+          break;
+        case Taped::kEndArray:
+          handler.EndArray(static_cast<SizeType>(entry.a));
+          break;
       }
-      if (entry.kind == Taped::kSkip) {
-        pos = entry.link;
-        continue;
-      }
-      send_entry(entry);
       ++pos;
     }
   }
 
   // Index of the tape entry a value really starts at, through references.
   std::size_t dereference(std::size_t pos) const {
-    while (tape_[pos].kind == Taped::kReference) pos = tape_[pos].link;
+    while (tape_[pos].kind == Taped::kReference) pos = tape_[pos].a;
     return pos;
   }
 
   // One past the last entry of the value that starts at `pos`.
   std::size_t value_end(std::size_t pos) const {
     const Taped kind = tape_[pos].kind;
-    return kind == Taped::kStartObject || kind == Taped::kStartArray ? tape_[pos].link + 1
-                                                                      : pos + 1;
+    return kind == Taped::kStartObject || kind == Taped::kStartArray ? tape_[pos].a + 1 : pos + 1;
   }
 
-  // The count and shape of a finished value, told to the node that holds it.
-  bool complete_value(std::size_t nodes, std::size_t height, SourceLocation where) {
+  // The count and shape of a finished value [begin, end), told to the node that holds it.
+  bool complete_value(std::size_t begin, std::size_t end, std::size_t nodes, std::size_t height,
+                      SourceLocation where) {
     if (frames_.empty()) {
       root_done_ = true;
+      root_begin_ = begin;
+      root_end_ = end;
       return true;
     }
     Frame& parent = frames_.back();
@@ -976,18 +1019,11 @@ class YamlBuilder {
   bool add_key(std::string_view text, SourceLocation where) {
     if (text.size() > kMaxSizeType) return fail("YAML: key longer than 4 GiB", where);
     keys_.add(text, 0, where);
-    if (suppressed_ == 0) {
-      document_->Key(text.data(), static_cast<SizeType>(text.size()), true);
-    }
-    if (taping_ > 0) {
-      if (!spend(1)) return fail_too_many(where, Growth::kValues);
-      TapeEntry entry;
-      entry.kind = Taped::kKey;
-      entry.text_offset = text_.size();
-      entry.text_length = text.size();
-      text_.append(text);
-      append(entry);
-    }
+    TapeEntry entry;
+    entry.kind = Taped::kKey;
+    entry.a = store_text(text);
+    entry.b = text.size();
+    append(entry);
     frames_.back().expecting_key = false;
     return true;
   }
@@ -997,6 +1033,15 @@ class YamlBuilder {
     if (data.tag != nullptr) return as_view(data.tag) == kTagMerge;
     return data.style == YAML_PLAIN_SCALAR_STYLE &&
            as_view(data.value, data.length) == std::string_view("<<");
+  }
+
+  void remember_scalar(std::string_view name, const Scalar& s, const TapeEntry& entry) {
+    Anchor& anchor = anchors_[std::string(name)];
+    anchor = Anchor();
+    anchor.scalar = true;
+    anchor.entry = entry;
+    anchor.key_offset = s.kind == ScalarKind::kString ? entry.a : store_text(s.text);
+    anchor.key_length = s.text.size();
   }
 
   bool on_scalar(const yaml_event_t& event) {
@@ -1014,7 +1059,7 @@ class YamlBuilder {
       if (!anchor.empty()) {
         Scalar s;
         if (!scalar_for_event(event, &s)) return false;
-        remember_scalar(anchor, s);
+        remember_scalar(anchor, s, entry_for_scalar(s));
       }
       // Keys are strings whatever they resolve to: a key 200 is "200", as written.
       return add_key(as_view(event.data.scalar.value, event.data.scalar.length), where);
@@ -1022,23 +1067,11 @@ class YamlBuilder {
     if (r == Role::kMergeValue) return fail_bad_merge(frames_.back().merge_key_location);
     Scalar s;
     if (!scalar_for_event(event, &s)) return false;
-    if (!spend(taping_ > 0 ? 2 : 1)) return fail_too_many(where, Growth::kValues);
-    if (!anchor.empty()) remember_scalar(anchor, s);
-    if (suppressed_ == 0) send_scalar(s);
-    if (taping_ > 0) append(entry_for_scalar(s));
-    return complete_value(1, 0, where);
-  }
-
-  void remember_scalar(std::string_view name, const Scalar& s) {
-    Anchor& anchor = anchors_[std::string(name)];
-    anchor = Anchor();
-    anchor.scalar = true;
-    anchor.entry = entry_for_scalar(s);
-  }
-
-  bool fail_bad_merge(SourceLocation where) {
-    return fail("YAML: the value of a merge key (<<) must be a mapping or a list of mappings",
-                where);
+    if (!spend(1)) return fail_too_many(where, Growth::kValues);
+    const TapeEntry entry = entry_for_scalar(s);
+    if (!anchor.empty()) remember_scalar(anchor, s, entry);
+    const std::size_t index = append(entry);
+    return complete_value(index, index + 1, 1, 0, where);
   }
 
   bool on_alias(const yaml_event_t& event) {
@@ -1048,12 +1081,12 @@ class YamlBuilder {
     if (found == anchors_.end()) {
       return fail("YAML: alias *" + name + " refers to no anchor before it", where);
     }
-    // A copy: anchors_ may rehash below, and the anchor may be redefined later.
+    // A copy: the anchor may be redefined while this one is in use.
     const Anchor anchor = found->second;
     const Role r = role();
     if (r == Role::kKey) {
       if (!anchor.scalar) return fail("YAML: a mapping key must be a scalar", where);
-      const std::string key(entry_text(anchor.entry));
+      const std::string key(text_at(anchor.key_offset, anchor.key_length));
       return add_key(key, where);
     }
     if (r == Role::kMergeValue) {
@@ -1064,26 +1097,22 @@ class YamlBuilder {
       return true;
     }
     if (anchor.scalar) {
-      if (!spend(taping_ > 0 ? 2 : 1)) return fail_too_many(where, Growth::kValues);
-      if (suppressed_ == 0) send_entry(anchor.entry);
-      if (taping_ > 0) append(anchor.entry);
-      return complete_value(1, 0, where);
+      if (!spend(1)) return fail_too_many(where, Growth::kValues);
+      const std::size_t index = append(anchor.entry);
+      return complete_value(index, index + 1, 1, 0, where);
     }
     if (frames_.size() + anchor.height > limits_.max_depth) return fail_too_deep(where);
-    // Checked before anything is built, so an alias bomb stops at the first alias that would
-    // cross the limit.
-    if (!spend(anchor.nodes + (taping_ > 0 ? 1 : 0))) return fail_too_many(where, Growth::kAliases);
-    if (suppressed_ == 0) replay(anchor.begin, anchor.end);
-    if (taping_ > 0) {
-      TapeEntry reference;
-      reference.kind = Taped::kReference;
-      reference.link = anchor.begin;
-      reference.link_end = anchor.end;
-      reference.nodes = anchor.nodes;
-      reference.height = anchor.height;
-      append(reference);
-    }
-    return complete_value(anchor.nodes, anchor.height, where);
+    // Nothing is built yet, so an alias bomb stops here, at the first alias that crosses the
+    // limit, having spent only this counter.
+    if (!spend(anchor.nodes)) return fail_too_many(where, Growth::kAliases);
+    TapeEntry reference;
+    reference.kind = Taped::kReference;
+    reference.a = anchor.begin;
+    reference.b = anchor.end;
+    reference.number.nodes = anchor.nodes;
+    reference.height = anchor.height;
+    const std::size_t index = append(reference);
+    return complete_value(index, index + 1, anchor.nodes, anchor.height, where);
   }
 
   bool on_start(const yaml_event_t& event, bool mapping, std::string_view anchor) {
@@ -1095,33 +1124,23 @@ class YamlBuilder {
     if (frames_.size() >= limits_.max_depth) return fail_too_deep(where);
     Frame frame;
     frame.mapping = mapping;
+    frame.location = where;
     if (r == Role::kMergeValue) {
-      // Read by the enclosing mapping at its end, never a member itself: taped, not sent.
+      // Read by the enclosing mapping when it ends, never a member itself: skipped on replay.
       frame.merge_value = true;
       TapeEntry skip;
       skip.kind = Taped::kSkip;
       frame.skip_entry = append(skip);
       ++suppressed_;
-      ++taping_;
     }
     if (!anchor.empty()) {
       frame.anchored = true;
       frame.anchor.assign(anchor);
-      ++taping_;
     }
-    if (!spend(taping_ > 0 ? 2 : 1)) return fail_too_many(where, Growth::kValues);
-    if (taping_ > 0) {
-      TapeEntry start;
-      start.kind = mapping ? Taped::kStartObject : Taped::kStartArray;
-      frame.tape_begin = append(start);
-    }
-    if (suppressed_ == 0) {
-      if (mapping) {
-        document_->StartObject();
-      } else {
-        document_->StartArray();
-      }
-    }
+    if (!spend(1)) return fail_too_many(where, Growth::kValues);
+    TapeEntry start;
+    start.kind = mapping ? Taped::kStartObject : Taped::kStartArray;
+    frame.tape_begin = append(start);
     if (mapping) {
       keys_.begin_mapping();
       frame.merges_begin = merges_.size();
@@ -1140,45 +1159,34 @@ class YamlBuilder {
       keys_.end_mapping();
       merges_.resize(frame.merges_begin);
     }
-    if (suppressed_ == 0) {
-      if (frame.mapping) {
-        document_->EndObject(static_cast<SizeType>(frame.count));
-      } else {
-        document_->EndArray(static_cast<SizeType>(frame.count));
-      }
-    }
-    if (frame.tape_begin != kNone) {
-      TapeEntry end;
-      end.kind = frame.mapping ? Taped::kEndObject : Taped::kEndArray;
-      end.link = frame.count;
-      const std::size_t end_index = append(end);
-      TapeEntry& start = tape_[frame.tape_begin];
-      start.link = end_index;
-      start.nodes = frame.nodes;
-      start.height = frame.height;
-    }
+    TapeEntry end;
+    end.kind = frame.mapping ? Taped::kEndObject : Taped::kEndArray;
+    end.a = frame.count;
+    const std::size_t end_index = append(end);
+    TapeEntry& start = tape_[frame.tape_begin];
+    start.a = end_index;
+    start.number.nodes = frame.nodes;
+    start.height = frame.height;
     if (frame.anchored) {
       Anchor& anchor = anchors_[frame.anchor];
       anchor = Anchor();
       anchor.begin = frame.tape_begin;
-      anchor.end = tape_.size();
+      anchor.end = end_index + 1;
       anchor.nodes = frame.nodes;
       anchor.height = frame.height;
-      --taping_;
     }
     const Frame done = std::move(frame);
     frames_.pop_back();
     if (done.merge_value) {
-      tape_[done.skip_entry].link = tape_.size();
-      --taping_;
+      tape_[done.skip_entry].a = end_index + 1;
       --suppressed_;
       Frame& parent = frames_.back();
-      merges_.push_back(MergeSource{done.tape_begin, tape_.size(), parent.merge_key_location});
+      merges_.push_back(MergeSource{done.tape_begin, end_index + 1, parent.merge_key_location});
       parent.merge_next = false;
       parent.expecting_key = true;
       return true;
     }
-    return complete_value(done.nodes, done.height, {});
+    return complete_value(done.tape_begin, end_index + 1, done.nodes, done.height, done.location);
   }
 
   // Adds the members of the mapping's merge sources that it does not have itself: its own keys
@@ -1193,16 +1201,11 @@ class YamlBuilder {
       if (tape_[value].kind == Taped::kStartObject) {
         if (!merge_mapping(frame, value, source.location, &present)) return false;
       } else if (tape_[value].kind == Taped::kStartArray) {
-        const std::size_t end = tape_[value].link;
-        for (std::size_t pos = value + 1; pos < end;) {
-          if (tape_[pos].kind == Taped::kSkip) {
-            pos = tape_[pos].link;
-            continue;
-          }
+        const std::size_t end = tape_[value].a;
+        for (std::size_t pos = value + 1; pos < end; pos = value_end(pos)) {
           const std::size_t element = dereference(pos);
           if (tape_[element].kind != Taped::kStartObject) return fail_bad_merge(source.location);
           if (!merge_mapping(frame, element, source.location, &present)) return false;
-          pos = value_end(pos);
         }
       } else {
         return fail_bad_merge(source.location);
@@ -1213,40 +1216,39 @@ class YamlBuilder {
 
   bool merge_mapping(Frame& frame, std::size_t mapping, SourceLocation where,
                      std::unordered_set<std::string_view>* present) {
-    const std::size_t end = tape_[mapping].link;
+    const std::size_t end = tape_[mapping].a;
     for (std::size_t pos = mapping + 1; pos < end;) {
       if (tape_[pos].kind == Taped::kSkip) {
-        pos = tape_[pos].link;
+        pos = tape_[pos].a;
         continue;
       }
-      // Copies: the tape grows below. Keys stay valid: merged keys reuse their text.
+      // Copies: the tape grows below. The set's views stay valid: text_ does not grow here,
+      // because a merged key reuses its text.
       const TapeEntry key = tape_[pos];
       const std::size_t value_begin = pos + 1;
       const std::size_t value_stop = value_end(value_begin);
       const TapeEntry value = tape_[value_begin];
       pos = value_stop;
-      if (!present->insert(entry_text(key)).second) continue;
-      const bool is_container = value.kind == Taped::kStartObject ||
-                                value.kind == Taped::kStartArray || value.kind == Taped::kReference;
-      const std::size_t nodes = is_container ? value.nodes : 1;
-      const std::size_t height = is_container ? value.height : 0;
+      if (!present->insert(text_at(key.a, key.b)).second) continue;
+      const bool subtree = value.kind == Taped::kStartObject || value.kind == Taped::kStartArray ||
+                           value.kind == Taped::kReference;
+      const std::size_t nodes = subtree ? value.number.nodes : 1;
+      const std::size_t height = subtree ? value.height : 0;
       if (frames_.size() + height > limits_.max_depth) return fail_too_deep(where);
-      if (!spend(nodes + (taping_ > 0 ? 2 : 0))) return fail_too_many(where, Growth::kMerges);
+      // Inside a merge value nothing reaches the document yet, but the tape still grows by
+      // two entries per merged member, and merge values can nest.
+      if (!spend(nodes) || (suppressed_ > 0 && tape_.size() > limits_.max_nodes)) {
+        return fail_too_many(where, Growth::kMerges);
+      }
       if (frame.count == kMaxSizeType) return fail("YAML: more than 4294967295 entries", where);
-      if (suppressed_ == 0) {
-        send_entry(key);
-        replay(value_begin, value_stop);
-      }
-      if (taping_ > 0) {
-        append(key);
-        TapeEntry reference;
-        reference.kind = Taped::kReference;
-        reference.link = value_begin;
-        reference.link_end = value_stop;
-        reference.nodes = nodes;
-        reference.height = height;
-        append(reference);
-      }
+      append(key);
+      TapeEntry reference;
+      reference.kind = Taped::kReference;
+      reference.a = value_begin;
+      reference.b = value_stop;
+      reference.number.nodes = nodes;
+      reference.height = height;
+      append(reference);
       ++frame.count;
       frame.nodes += nodes;
       frame.height = std::max(frame.height, height + 1);
@@ -1254,34 +1256,32 @@ class YamlBuilder {
     return true;
   }
 
-  rapidjson::Document* document_;
   const LoadLimits& limits_;
   LoadError* error_;
   std::vector<Frame> frames_;
   KeyTracker keys_;
   std::vector<TapeEntry> tape_;
-  std::string text_;  // the text of taped scalars and keys
+  std::string text_;  // the text of string scalars and keys
   std::unordered_map<std::string, Anchor> anchors_;
   std::vector<MergeSource> merges_;
-  std::vector<std::pair<std::size_t, std::size_t>> replay_stack_;
   std::string scratch_;
-  std::size_t taping_ = 0;      // open nodes being taped (anchored, or merge values)
-  std::size_t suppressed_ = 0;  // open merge values: their events are taped, not sent
-  std::size_t nodes_ = 0;
+  std::size_t suppressed_ = 0;  // open merge values
+  std::size_t nodes_ = 0;       // values of the document so far, aliases expanded
   bool root_done_ = false;
+  std::size_t root_begin_ = 0;
+  std::size_t root_end_ = 0;
 };
-
 
 bool load_yaml(std::string_view text, rapidjson::Document* out, LoadError* error,
                const LoadLimits& limits) {
-  YamlBuilder builder(out, limits, error);
-  bool ok = false;
-  auto generate = [&](rapidjson::Document&) {
-    ok = builder.run(text);
-    return ok;
+  YamlTape tape(limits, error);
+  if (!tape.read(text)) return false;
+  auto generate = [&](rapidjson::Document& handler) {
+    tape.send(handler);
+    return true;
   };
   out->Populate(generate);
-  return ok;
+  return true;
 }
 
 // Index of the first character that is neither blank nor the byte order mark.
@@ -1493,8 +1493,8 @@ SourceLocation locate_in_yaml(std::string_view text, std::vector<std::string> to
   std::unordered_map<std::string, std::string> scalar_anchors;  // for aliases used as keys
   SourceLocation found;
   // A node's start; `key` is set for scalar nodes (and aliases of scalars) in key position.
-  auto on_node = [&](const yaml_event_t& event, bool leaf, bool mapping,
-                     std::string_view key_text, bool key_can_match) -> bool {
+  auto on_node = [&](const yaml_event_t& event, bool leaf, bool mapping, std::string_view key_text,
+                     bool key_can_match) -> bool {
     const bool is_key = !levels.empty() && levels.back().mapping && levels.back().expecting_key;
     if (is_key) {
       walk.on_key(levels.size(), key_text, leaf && key_can_match);

@@ -3,6 +3,7 @@
 // locate_pointer.
 #include "spec_loader.h"
 
+#include <gtest/gtest.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -19,8 +20,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace specgate::detail {
 namespace {
@@ -56,7 +55,9 @@ std::string to_json(const rapidjson::Value& value) {
 rapidjson::Document yaml_value(const std::string& scalar) {
   rapidjson::Document document = load_ok("v: " + scalar + "\n");
   rapidjson::Document value;
-  if (document.IsObject() && document.HasMember("v")) value.CopyFrom(document["v"], value.GetAllocator());
+  if (document.IsObject() && document.HasMember("v")) {
+    value.CopyFrom(document["v"], value.GetAllocator());
+  }
   return value;
 }
 
@@ -138,7 +139,8 @@ paths:
 
 TEST(LoadDocument, ByteOrderMarkAndScalarRoots) {
   EXPECT_TRUE(load_ok("\xEF\xBB\xBF{\"a\": 1}") == load_ok("a: 1"));
-  EXPECT_TRUE(load_ok("\xEF\xBB\xBF" "a: 1\n") == load_ok("{\"a\": 1}"));
+  const std::string bom = "\xEF\xBB\xBF";
+  EXPECT_TRUE(load_ok(bom + "a: 1\n") == load_ok("{\"a\": 1}"));
   EXPECT_EQ(load_ok("42").GetInt(), 42);
   EXPECT_EQ(load_ok("  -7  ").GetInt(), -7);
   EXPECT_STREQ(load_ok("\"a\\/b\"").GetString(), "a/b");
@@ -183,34 +185,86 @@ TEST(YamlScalars, CoreSchemaTable) {
   };
   const Case cases[] = {
       // YAML 1.1 booleans are strings in 1.2.
-      {"on", R"("on")"}, {"yes", R"("yes")"}, {"no", R"("no")"}, {"off", R"("off")"},
-      {"y", R"("y")"}, {"n", R"("n")"}, {"Yes", R"("Yes")"}, {"OFF", R"("OFF")"},
-      {"true", "true"}, {"True", "true"}, {"TRUE", "true"}, {"tRUE", R"("tRUE")"},
-      {"false", "false"}, {"False", "false"}, {"FALSE", "false"},
-      {"null", "null"}, {"Null", "null"}, {"NULL", "null"}, {"nULL", R"("nULL")"},
-      {"~", "null"}, {"", "null"}, {"~~", R"("~~")"},
+      {"on", R"("on")"},
+      {"yes", R"("yes")"},
+      {"no", R"("no")"},
+      {"off", R"("off")"},
+      {"y", R"("y")"},
+      {"n", R"("n")"},
+      {"Yes", R"("Yes")"},
+      {"OFF", R"("OFF")"},
+      {"true", "true"},
+      {"True", "true"},
+      {"TRUE", "true"},
+      {"tRUE", R"("tRUE")"},
+      {"false", "false"},
+      {"False", "false"},
+      {"FALSE", "false"},
+      {"null", "null"},
+      {"Null", "null"},
+      {"NULL", "null"},
+      {"nULL", R"("nULL")"},
+      {"~", "null"},
+      {"", "null"},
+      {"~~", R"("~~")"},
       // Integers: leading zeros are decimal, 0o octal, 0x hex.
-      {"0", "0"}, {"-0", "0"}, {"+12", "12"}, {"-12", "-12"}, {"0777", "777"},
-      {"0o17", "15"}, {"0x1F", "31"}, {"0xff", "255"}, {"0o8", R"("0o8")"}, {"0x", R"("0x")"},
-      {"0xG", R"("0xG")"}, {"-0x1F", R"("-0x1F")"}, {"1_000", R"("1_000")"},
+      {"0", "0"},
+      {"-0", "0"},
+      {"+12", "12"},
+      {"-12", "-12"},
+      {"0777", "777"},
+      {"0o17", "15"},
+      {"0x1F", "31"},
+      {"0xff", "255"},
+      {"0o8", R"("0o8")"},
+      {"0x", R"("0x")"},
+      {"0xG", R"("0xG")"},
+      {"-0x1F", R"("-0x1F")"},
+      {"1_000", R"("1_000")"},
       {"9223372036854775807", "9223372036854775807"},
       {"18446744073709551616", "18446744073709551616"},
       // Floats.
-      {"1e3", "1e3"}, {"1E3", "1000.0"}, {".5", "0.5"}, {"-.5", "-0.5"}, {"+.5", "0.5"},
-      {"1.", "1.0"}, {"1.e2", "100.0"}, {"007.5", "7.5"}, {"2.5e-3", "0.0025"},
-      {"1e", R"("1e")"}, {"1e+", R"("1e+")"}, {".", R"(".")"}, {"+", R"("+")"},
-      {".e3", R"(".e3")"}, {"1.2.3", R"("1.2.3")"}, {"-x", R"("-x")"},
+      {"1e3", "1e3"},
+      {"1E3", "1000.0"},
+      {".5", "0.5"},
+      {"-.5", "-0.5"},
+      {"+.5", "0.5"},
+      {"1.", "1.0"},
+      {"1.e2", "100.0"},
+      {"007.5", "7.5"},
+      {"2.5e-3", "0.0025"},
+      {"1e", R"("1e")"},
+      {"1e+", R"("1e+")"},
+      {".", R"(".")"},
+      {"+", R"("+")"},
+      {".e3", R"(".e3")"},
+      {"1.2.3", R"("1.2.3")"},
+      {"-x", R"("-x")"},
       // Not timestamps, not sexagesimal.
-      {"2023-09-01", R"("2023-09-01")"}, {"12:30", R"("12:30")"}, {"3.0.0", R"("3.0.0")"},
+      {"2023-09-01", R"("2023-09-01")"},
+      {"12:30", R"("12:30")"},
+      {"3.0.0", R"("3.0.0")"},
       // Non-plain scalars are strings.
-      {R"("true")", R"("true")"}, {"'123'", R"("123")"}, {R"("")", R"("")"},
-      {"''", R"("")"}, {R"("~")", R"("~")"}, {"|\n  12\n", R"("12\n")"},
+      {R"("true")", R"("true")"},
+      {"'123'", R"("123")"},
+      {R"("")", R"("")"},
+      {"''", R"("")"},
+      {R"("~")", R"("~")"},
+      {"|\n  12\n", R"("12\n")"},
       {">-\n  yes\n  no\n", R"("yes no")"},
       // Explicit tags.
-      {"!!str 123", R"("123")"}, {"!!str true", R"("true")"}, {"!!str", R"("")"},
-      {"!!int \"42\"", "42"}, {"!!int 0x10", "16"}, {"!!float 1", "1.0"},
-      {"!!float '2.5'", "2.5"}, {"!!bool 'true'", "true"}, {"!!null ''", "null"},
-      {"! 12", R"("12")"}, {"!custom 12", "12"}, {"!!binary aGk=", R"("aGk=")"},
+      {"!!str 123", R"("123")"},
+      {"!!str true", R"("true")"},
+      {"!!str", R"("")"},
+      {"!!int \"42\"", "42"},
+      {"!!int 0x10", "16"},
+      {"!!float 1", "1.0"},
+      {"!!float '2.5'", "2.5"},
+      {"!!bool 'true'", "true"},
+      {"!!null ''", "null"},
+      {"! 12", R"("12")"},
+      {"!custom 12", "12"},
+      {"!!binary aGk=", R"("aGk=")"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(std::string("yaml: ") + c.yaml);
@@ -242,8 +296,8 @@ TEST(YamlScalars, InfinityAndNan) {
 }
 
 TEST(YamlScalars, TagMismatchIsAnError) {
-  for (const char* text : {"v: !!int abc", "v: !!int 1.5", "v: !!bool yes", "v: !!null 0",
-                           "v: !!float abc"}) {
+  for (const char* text :
+       {"v: !!int abc", "v: !!int 1.5", "v: !!bool yes", "v: !!null 0", "v: !!float abc"}) {
     const LoadError error = load_fails(text);
     EXPECT_NE(error.message.find("YAML: a !!"), std::string::npos) << text << ": " << error.message;
     expect_location(error.location, 1, 4, text);
@@ -453,16 +507,20 @@ TEST(Limits, AliasBombFailsQuickly) {
   EXPECT_NE(error.message.find("aliases expand to more than"), std::string::npos) << error.message;
   EXPECT_NE(error.message.find("max_nodes"), std::string::npos) << error.message;
   EXPECT_GT(error.location.line, 0u);
-  EXPECT_LT(seconds, 10.0);
+  // Counted before anything is built: well under a millisecond in a Release build, so even a
+  // sanitizer build stays far below this.
+  EXPECT_LT(seconds, 1.0);
   RecordProperty("alias_bomb_ms", static_cast<int>(seconds * 1000));
-  std::cout << "[ info     ] alias bomb rejected in " << seconds * 1000 << " ms with default limits\n";
+  std::cout << "[ info     ] alias bomb rejected in " << seconds * 1000
+            << " ms with default limits\n";
 
   // With a small budget it stops at once.
   LoadLimits small;
   small.max_nodes = 10000;
   const auto small_start = std::chrono::steady_clock::now();
   load_fails(bomb, small);
-  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - small_start).count(), 0.5);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - small_start).count(),
+            0.5);
 
   // The same shape within the limit loads, fully expanded.
   rapidjson::Document small_bomb = load_ok(alias_bomb(3, 10));
@@ -478,7 +536,8 @@ TEST(Limits, AliasBombThroughMergeKeys) {
     const std::string previous = "*m" + std::to_string(level - 1);
     text += name + ": &" + name + " {";
     for (int i = 0; i < 10; ++i) {
-      text += (i == 0 ? "" : ", ") + std::string("k") + std::to_string(i) + ": {<<: " + previous + "}";
+      text +=
+          (i == 0 ? "" : ", ") + std::string("k") + std::to_string(i) + ": {<<: " + previous + "}";
     }
     text += "}\n";
   }
@@ -526,7 +585,8 @@ TEST(Limits, DeepYamlNestingIsRejected) {
   // Aliases count the depth of what they copy.
   std::string chain = "a0: &a0 [x]\n";
   for (int i = 1; i < 20; ++i) {
-    chain += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [*a" + std::to_string(i - 1) + "]\n";
+    chain += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [*a" + std::to_string(i - 1) +
+             "]\n";
   }
   LoadLimits shallow;
   shallow.max_depth = 10;
@@ -567,7 +627,11 @@ TEST(Limits, InvalidUtf8IsRejected) {
   EXPECT_NE(reader.message.find("UTF-8"), std::string::npos) << reader.message;
   expect_location(reader.location, 2, 4, "reader error");
   // A UTF-16 byte order mark does not switch encodings.
-  load_fails(std::string("\xFF\xFE" "a\0:\0 \0" "1\0", 10));
+  load_fails(
+      std::string("\xFF\xFE"
+                  "a\0:\0 \0"
+                  "1\0",
+                  10));
   // NUL is not JSON.
   load_fails(std::string("{\"a\": 1}\0{", 10));
   load_fails(std::string("{\"a\": \"x\0y\"}", 12));
@@ -755,12 +819,12 @@ std::filesystem::path specs_dir_or_skip_reason(std::string* reason) {
   return specs;
 }
 
-#define SPECGATE_REQUIRE_SPECS(specs)                          \
-  std::string skip_reason;                                     \
+#define SPECGATE_REQUIRE_SPECS(specs)                                         \
+  std::string skip_reason;                                                    \
   const std::filesystem::path specs = specs_dir_or_skip_reason(&skip_reason); \
-  if (specs.empty()) {                                         \
-    if (running_in_ci()) FAIL() << skip_reason;                \
-    GTEST_SKIP() << skip_reason;                               \
+  if (specs.empty()) {                                                        \
+    if (running_in_ci()) FAIL() << skip_reason;                               \
+    GTEST_SKIP() << skip_reason;                                              \
   }
 
 TEST(SharedSpecs, EveryFileLoadsAsAnOpenApiDocument) {
@@ -823,9 +887,9 @@ TEST(SharedSpecs, StripeYamlPathsAndSpeed) {
     LoadError error;
     const auto start = std::chrono::steady_clock::now();
     ASSERT_TRUE(load_document(text, &document, &error)) << describe(error);
-    best_ms = std::min(best_ms, std::chrono::duration<double, std::milli>(
-                                    std::chrono::steady_clock::now() - start)
-                                    .count());
+    best_ms = std::min(
+        best_ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                     .count());
   }
   std::cout << "[ info     ] stripe (" << text.size() << " bytes of YAML): best of 3 loads "
             << best_ms << " ms\n";

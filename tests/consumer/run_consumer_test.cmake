@@ -23,7 +23,10 @@ function(run_step description)
   endif()
 endfunction()
 
-file(REMOVE_RECURSE "${WORK_DIR}")
+# A fresh directory per run, so two ctest runs on one build tree do not delete each other's
+# files; removed again when the run succeeds, kept for inspection when it fails.
+string(RANDOM LENGTH 8 run_id)
+set(WORK_DIR "${WORK_DIR}/${run_id}")
 file(MAKE_DIRECTORY "${WORK_DIR}")
 
 set(configure_args
@@ -58,3 +61,4 @@ endif()
 run_step("configure" "${CMAKE_COMMAND}" ${configure_args})
 run_step("build" "${CMAKE_COMMAND}" --build "${WORK_DIR}/build" --config "${BUILD_TYPE}")
 run_step("run" "${WORK_DIR}/build/consumer")
+file(REMOVE_RECURSE "${WORK_DIR}")
