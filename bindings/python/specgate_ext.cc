@@ -532,6 +532,25 @@ T* bound_object(PyObject* self, const char* what) {
   return vh.template value_ptr<T>();
 }
 
+// ------------------------------------------------------------------ the GIL
+
+// Inputs at least this large (body or instance bytes) are validated with the GIL released.
+std::size_t release_gil_bytes = 0;
+
+// Releases the GIL for its scope when `release` is true (the same as py::gil_scoped_release).
+class MaybeReleaseGil {
+ public:
+  explicit MaybeReleaseGil(bool release) : state_(release ? PyEval_SaveThread() : nullptr) {}
+  ~MaybeReleaseGil() {
+    if (state_ != nullptr) PyEval_RestoreThread(state_);
+  }
+  MaybeReleaseGil(const MaybeReleaseGil&) = delete;
+  MaybeReleaseGil& operator=(const MaybeReleaseGil&) = delete;
+
+ private:
+  PyThreadState* state_;
+};
+
 // ------------------------------------------------------------------ RequestResult
 
 // Parameters decoded by the validator, copied out of its scratch.
@@ -896,7 +915,7 @@ class PySpec {
     BorrowedValidator validator;
     const specgate::RequestResult* result = nullptr;
     {
-      py::gil_scoped_release release;
+      MaybeReleaseGil release(request.body.size() >= release_gil_bytes);
       result = &validator.get().validate(spec_, request, options_);
     }
     return make_result(self, *result);
@@ -924,7 +943,7 @@ class PySpec {
     BorrowedValidator validator;
     const specgate::RequestResult* result = nullptr;
     {
-      py::gil_scoped_release release;
+      MaybeReleaseGil release(response.body.size() >= release_gil_bytes);
       result = &validator.get().validate_response(spec_, response, options_);
     }
     return make_result(self, *result);
@@ -1065,7 +1084,7 @@ class PySchema {
     BytesView text(instance, "instance");
     bool valid = false;
     {
-      py::gil_scoped_release release;
+      MaybeReleaseGil release(text.view().size() >= release_gil_bytes);
       valid = schema_validator(options_, specgate::Mode::kFast).validate_json(schema_, text.view());
     }
     return PyBool_FromLong(valid);
@@ -1239,7 +1258,7 @@ PyCFunction fastcall(F function) {
 
 PyMethodDef spec_methods[] = {
     {"validate_request", fastcall(spec_validate_request), METH_FASTCALL | METH_KEYWORDS,
-     "validate_request(method, path, query=None, headers=None, body=None, *, "
+     "validate_request($self, /, method, path, query=None, headers=None, body=None, *, "
      "content_length=None)\n--\n\n"
      "Validates a raw HTTP request; returns a RequestResult (an invalid request is a result, "
      "never an exception).\n\n"
@@ -1248,7 +1267,7 @@ PyMethodDef spec_methods[] = {
      "bytearray, memoryview or str (read in place), None for no body; content_length: the "
      "declared Content-Length, when known before the body."},
     {"validate_response", fastcall(spec_validate_response), METH_FASTCALL | METH_KEYWORDS,
-     "validate_response(method, path, status, headers=None, body=None)\n--\n\n"
+     "validate_response($self, /, method, path, status, headers=None, body=None)\n--\n\n"
      "Validates an upstream's response to a request for method and path: a RequestResult with "
      "status 200 when it keeps the contract, 502 (reason \"invalid_response\") when not."},
     {nullptr, nullptr, 0, nullptr},
@@ -1257,24 +1276,24 @@ PyMethodDef spec_methods[] = {
 PyMethodDef schema_methods[] = {
     {"is_valid", fastcall(schema_method<&is_valid_signature, &PySchema::is_valid>),
      METH_FASTCALL | METH_KEYWORDS,
-     "is_valid(instance)\n--\n\n"
+     "is_valid($self, /, instance)\n--\n\n"
      "True when the JSON text (bytes, bytearray, memoryview or str; read in place) is valid. "
      "Malformed JSON is invalid."},
     {"iter_errors", fastcall(schema_method<&iter_errors_signature, &PySchema::iter_errors>),
      METH_FASTCALL | METH_KEYWORDS,
-     "iter_errors(instance)\n--\n\n"
+     "iter_errors($self, /, instance)\n--\n\n"
      "Every error (exhaustive mode, up to max_errors) for the JSON text: a list of "
      "InstanceError, empty when valid."},
     {"is_valid_object",
      fastcall(schema_method<&is_valid_object_signature, &PySchema::is_valid_object>),
      METH_FASTCALL | METH_KEYWORDS,
-     "is_valid_object(instance)\n--\n\n"
+     "is_valid_object($self, /, instance)\n--\n\n"
      "True when the Python value (dict, list, tuple, str, int, float, bool, None) is valid. "
      "Raises TypeError for other types, ValueError for NaN or nesting deeper than max_depth."},
     {"iter_errors_object",
      fastcall(schema_method<&iter_errors_object_signature, &PySchema::iter_errors_object>),
      METH_FASTCALL | METH_KEYWORDS,
-     "iter_errors_object(instance)\n--\n\n"
+     "iter_errors_object($self, /, instance)\n--\n\n"
      "iter_errors for a Python value."},
     {nullptr, nullptr, 0, nullptr},
 };
@@ -1307,6 +1326,7 @@ PYBIND11_MODULE(_core, m) {
     PyUnicode_InternInPlace(&reason_strings[i]);
   }
 
+  m.def("_set_release_gil_bytes", [](std::size_t n) { release_gil_bytes = n; });
   m.attr("SOURCE_FILE") = static_cast<int>(kSourceFile);
   m.attr("SOURCE_TEXT") = static_cast<int>(kSourceText);
   m.attr("SOURCE_OBJECT") = static_cast<int>(kSourceObject);
