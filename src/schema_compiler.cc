@@ -573,6 +573,7 @@ class Compiler {
     node.begin = static_cast<std::uint32_t>(program_->code.size());
     program_->code.insert(program_->code.end(), current_code_.begin(), current_code_.end());
     node.end = static_cast<std::uint32_t>(program_->code.size());
+    node.only_type = current_code_.size() == 1 && current_code_[0].op == Op::kType;
     program_->nodes[id] = node;
   }
 

@@ -103,6 +103,9 @@ struct Node {
   std::uint32_t resource = 0;
   bool collects_annotations = false;  // has unevaluatedProperties/unevaluatedItems
   bool annotate_contains = false;     // contains produces item annotations (2020-12)
+  // Set when the node is exactly one `type` check ({"type": "string"} is most of a real
+  // spec's leaves): the evaluator then skips its general bookkeeping.
+  bool only_type = false;
 };
 
 // A schema resource (a document root or a subschema with `$id`), for the dynamic scope.

@@ -268,10 +268,7 @@ std::string Evaluator::instance_pointer() const {
   return pointer;
 }
 
-void Evaluator::fail(const Instr& instr, std::string message) {
-  if (quiet_ > 0) return;
-  if (fast_ && !errors_->empty()) return;
-  if (errors_->size() >= max_errors_) return;
+void Evaluator::record(const Instr& instr, std::string message) {
   ValidationError error;
   error.instance_pointer = instance_pointer();
   error.schema_pointer = program_->strings[instr.location];
@@ -284,7 +281,9 @@ void Evaluator::fail(const Instr& instr, std::string message) {
 bool Evaluator::enter(const Instr& instr, const char* key, std::uint32_t length,
                       std::uint32_t index) {
   if (path_.size() >= max_depth_) {
-    fail(instr, "nesting is deeper than the limit of " + std::to_string(max_depth_) + " levels");
+    fail(instr, [&] {
+      return "nesting is deeper than the limit of " + std::to_string(max_depth_) + " levels";
+    });
     return false;
   }
   path_.push_back({key, length, index});
@@ -324,10 +323,10 @@ void Evaluator::merge(Annotations* into, const Annotations& from) {
 bool Evaluator::eval(NodeId id, const Value& v, Annotations* annotations) {
   const Node& node = program_->nodes[id];
   if (node.begin == node.end) return true;
+  if (node.only_type) return check_type(program_->code[node.begin], v);
   if (frames_ >= frame_limit_) {
-    fail(program_->code[node.begin],
-         "schema recursion is deeper than the limit (a $ref cycle that never descends into "
-         "the instance?)");
+    fail(program_->code[node.begin], [&] { return std::string("schema recursion is deeper than the limit (a $ref cycle that never descends into "
+         "the instance?)"); });
     return false;
   }
   ++frames_;
@@ -357,39 +356,44 @@ bool Evaluator::eval(NodeId id, const Value& v, Annotations* annotations) {
     }
   }
   if (valid && annotations && use != annotations) merge(annotations, local);
-  arena_.resize(arena_mark);
+  if (arena_.size() != arena_mark) arena_.resize(arena_mark);
   if (pushed_scope) scope_.pop_back();
   --frames_;
   return valid;
+}
+
+bool Evaluator::check_type(const Instr& in, const Value& v) {
+  std::uint32_t mask = in.a;
+  bool ok;
+  switch (v.GetType()) {
+    case rapidjson::kNullType: ok = mask & kTypeNull; break;
+    case rapidjson::kFalseType:
+    case rapidjson::kTrueType: ok = mask & kTypeBoolean; break;
+    case rapidjson::kObjectType: ok = mask & kTypeObject; break;
+    case rapidjson::kArrayType: ok = mask & kTypeArray; break;
+    case rapidjson::kStringType: ok = mask & kTypeString; break;
+    default:
+      ok = (mask & kTypeNumber) || ((mask & kTypeInteger) && is_integer_value(v, in.b != 0));
+  }
+  if (!ok) {
+    fail(in, [&] { return "must be of type " + type_list(mask) + ", not " + type_name(v); });
+  }
+  return ok;
 }
 
 bool Evaluator::exec(const Instr& in, const Node& node, const Value& v, Annotations* ann) {
   const Program& p = *program_;
   switch (in.op) {
     case Op::kFalse:
-      fail(in, "no value is allowed here");
+      fail(in, [&] { return std::string("no value is allowed here"); });
       return false;
     case Op::kNullable:
       return true;
-    case Op::kType: {
-      std::uint32_t mask = in.a;
-      bool ok;
-      switch (v.GetType()) {
-        case rapidjson::kNullType: ok = mask & kTypeNull; break;
-        case rapidjson::kFalseType:
-        case rapidjson::kTrueType: ok = mask & kTypeBoolean; break;
-        case rapidjson::kObjectType: ok = mask & kTypeObject; break;
-        case rapidjson::kArrayType: ok = mask & kTypeArray; break;
-        case rapidjson::kStringType: ok = mask & kTypeString; break;
-        default:
-          ok = (mask & kTypeNumber) || ((mask & kTypeInteger) && is_integer_value(v, in.b != 0));
-      }
-      if (!ok) fail(in, "must be of type " + type_list(mask) + ", not " + type_name(v));
-      return ok;
-    }
+    case Op::kType:
+      return check_type(in, v);
     case Op::kConst:
       if (json_equal(v, p.values[in.a])) return true;
-      fail(in, "must be equal to the constant value");
+      fail(in, [&] { return std::string("must be equal to the constant value"); });
       return false;
     case Op::kEnum: {
       for (std::uint32_t i = 0; i < in.b; ++i) {
@@ -403,43 +407,43 @@ bool Evaluator::exec(const Instr& in, const Node& node, const Value& v, Annotati
                                      : std::string(type_name(option));
       }
       if (in.b > 10) allowed += ", ...";
-      fail(in, "must be one of the allowed values (" + allowed + ")");
+      fail(in, [&] { return std::string("must be one of the allowed values (" + allowed + ")"); });
       return false;
     }
     case Op::kMinimum:
       if (!v.IsNumber() || compare_number(v, in.number) >= 0) return true;
-      fail(in, "must be greater than or equal to " + number_text(in.number));
+      fail(in, [&] { return std::string("must be greater than or equal to " + number_text(in.number)); });
       return false;
     case Op::kMaximum:
       if (!v.IsNumber() || compare_number(v, in.number) <= 0) return true;
-      fail(in, "must be less than or equal to " + number_text(in.number));
+      fail(in, [&] { return std::string("must be less than or equal to " + number_text(in.number)); });
       return false;
     case Op::kExclusiveMinimum:
       if (!v.IsNumber() || compare_number(v, in.number) > 0) return true;
-      fail(in, "must be greater than " + number_text(in.number));
+      fail(in, [&] { return std::string("must be greater than " + number_text(in.number)); });
       return false;
     case Op::kExclusiveMaximum:
       if (!v.IsNumber() || compare_number(v, in.number) < 0) return true;
-      fail(in, "must be less than " + number_text(in.number));
+      fail(in, [&] { return std::string("must be less than " + number_text(in.number)); });
       return false;
     case Op::kMultipleOf:
       if (!v.IsNumber() || is_multiple_of(v, in.number)) return true;
-      fail(in, "must be a multiple of " + number_text(in.number));
+      fail(in, [&] { return std::string("must be a multiple of " + number_text(in.number)); });
       return false;
     case Op::kMinLength:
     case Op::kMaxLength: {
       if (!v.IsString()) return true;
       std::size_t length;
       if (!utf8_length({v.GetString(), v.GetStringLength()}, &length)) {
-        fail(in, "must be valid UTF-8");
+        fail(in, [&] { return std::string("must be valid UTF-8"); });
         return false;
       }
       if (in.op == Op::kMinLength && length < in.a) {
-        fail(in, "must have at least " + std::to_string(in.a) + " characters");
+        fail(in, [&] { return std::string("must have at least " + std::to_string(in.a) + " characters"); });
         return false;
       }
       if (in.op == Op::kMaxLength && length > in.a) {
-        fail(in, "must have at most " + std::to_string(in.a) + " characters");
+        fail(in, [&] { return std::string("must have at most " + std::to_string(in.a) + " characters"); });
         return false;
       }
       return true;
@@ -450,7 +454,7 @@ bool Evaluator::exec(const Instr& in, const Node& node, const Value& v, Annotati
       if (RE2::PartialMatch(re2::StringPiece(v.GetString(), v.GetStringLength()), regex)) {
         return true;
       }
-      fail(in, "must match the pattern " + quoted(regex.pattern()));
+      fail(in, [&] { return std::string("must match the pattern " + quoted(regex.pattern())); });
       return false;
     }
     case Op::kFormat: {
@@ -458,7 +462,7 @@ bool Evaluator::exec(const Instr& in, const Node& node, const Value& v, Annotati
       std::string_view text(v.GetString(), v.GetStringLength());
       const FormatEntry& format = p.formats[in.a];
       bool ok = is_valid_utf8(text) && (format.builtin ? format.builtin(text) : format.custom(text));
-      if (!ok) fail(in, "must be a valid " + format.name);
+      if (!ok) fail(in, [&] { return std::string("must be a valid " + format.name); });
       return ok;
     }
     case Op::kIntFormat: {
@@ -469,16 +473,16 @@ bool Evaluator::exec(const Instr& in, const Node& node, const Value& v, Annotati
       } else {
         ok = v.IsInt64();
       }
-      if (!ok) fail(in, std::string("must fit in a signed ") + (in.a == 32 ? "32" : "64") + "-bit integer");
+      if (!ok) fail(in, [&] { return std::string(std::string("must fit in a signed ") + (in.a == 32 ? "32" : "64") + "-bit integer"); });
       return ok;
     }
     case Op::kMinItems:
       if (!v.IsArray() || v.Size() >= in.a) return true;
-      fail(in, "must have at least " + std::to_string(in.a) + " items");
+      fail(in, [&] { return std::string("must have at least " + std::to_string(in.a) + " items"); });
       return false;
     case Op::kMaxItems:
       if (!v.IsArray() || v.Size() <= in.a) return true;
-      fail(in, "must have at most " + std::to_string(in.a) + " items");
+      fail(in, [&] { return std::string("must have at most " + std::to_string(in.a) + " items"); });
       return false;
     case Op::kUniqueItems:
       return !v.IsArray() || unique_items(in, v);
@@ -533,25 +537,25 @@ bool Evaluator::exec(const Instr& in, const Node& node, const Value& v, Annotati
       }
       --quiet_;
       if (matches < in.b) {
-        fail(in, in.b == 1 ? std::string("must contain an item that matches the contains schema")
+        fail(in, [&] { return std::string(in.b == 1 ? std::string("must contain an item that matches the contains schema")
                            : "must contain at least " + std::to_string(in.b) +
-                                 " items that match the contains schema");
+                                 " items that match the contains schema"); });
         return false;
       }
       if (matches > in.c) {
-        fail(in, "must contain at most " + std::to_string(in.c) +
-                     " items that match the contains schema");
+        fail(in, [&] { return std::string("must contain at most " + std::to_string(in.c) +
+                     " items that match the contains schema"); });
         return false;
       }
       return true;
     }
     case Op::kMinProperties:
       if (!v.IsObject() || v.MemberCount() >= in.a) return true;
-      fail(in, "must have at least " + std::to_string(in.a) + " properties");
+      fail(in, [&] { return std::string("must have at least " + std::to_string(in.a) + " properties"); });
       return false;
     case Op::kMaxProperties:
       if (!v.IsObject() || v.MemberCount() <= in.a) return true;
-      fail(in, "must have at most " + std::to_string(in.a) + " properties");
+      fail(in, [&] { return std::string("must have at most " + std::to_string(in.a) + " properties"); });
       return false;
     case Op::kRequired: {
       if (!v.IsObject()) return true;
@@ -564,7 +568,7 @@ bool Evaluator::exec(const Instr& in, const Node& node, const Value& v, Annotati
         }
         auto name = rapidjson::StringRef(required.name.data(), required.name.size());
         if (v.FindMember(name) != v.MemberEnd()) continue;
-        fail(in, "missing required property " + quoted(required.name));
+        fail(in, [&] { return std::string("missing required property " + quoted(required.name)); });
         ok = false;
         if (stop_early()) return false;
       }
@@ -653,7 +657,7 @@ bool Evaluator::exec(const Instr& in, const Node& node, const Value& v, Annotati
         if (marked(ann, i)) continue;
         mark(ann, i);
         if (only_false(p, in.a)) {
-          fail(in, "item " + std::to_string(i) + " is not allowed (unevaluatedItems)");
+          fail(in, [&] { return std::string("item " + std::to_string(i) + " is not allowed (unevaluatedItems)"); });
           ok = false;
           if (stop_early()) return false;
           continue;
@@ -690,8 +694,8 @@ bool Evaluator::exec(const Instr& in, const Node& node, const Value& v, Annotati
         if (!v.HasMember(rapidjson::StringRef(dep.property.data(), dep.property.size()))) continue;
         for (const std::string& name : dep.required) {
           if (v.HasMember(rapidjson::StringRef(name.data(), name.size()))) continue;
-          fail(in, "property " + quoted(name) + " is required when " + quoted(dep.property) +
-                       " is present");
+          fail(in, [&] { return std::string("property " + quoted(name) + " is required when " + quoted(dep.property) +
+                       " is present"); });
           ok = false;
           if (stop_early()) return false;
         }
@@ -731,7 +735,7 @@ bool Evaluator::exec(const Instr& in, const Node& node, const Value& v, Annotati
       --quiet_;
       errors_->resize(mark_errors);
       if (!matched) return true;
-      fail(in, "must not match the schema in \"not\"");
+      fail(in, [&] { return std::string("must not match the schema in \"not\""); });
       return false;
     }
     case Op::kIf: {
@@ -791,8 +795,8 @@ bool Evaluator::exec(const Instr& in, const Node& node, const Value& v, Annotati
 bool Evaluator::member_allowed(const Instr& in, NodeId schema, const Value::Member& m) {
   if (only_false(*program_, schema)) {
     // Report the unexpected property at the object, naming it: clearer than "false schema".
-    fail(in, "property " + quoted({m.name.GetString(), m.name.GetStringLength()}) +
-                 " is not allowed");
+    fail(in, [&] { return std::string("property " + quoted({m.name.GetString(), m.name.GetStringLength()}) +
+                 " is not allowed"); });
     return false;
   }
   if (!enter(in, m.name.GetString(), m.name.GetStringLength(), 0)) return false;
@@ -833,10 +837,10 @@ bool Evaluator::alternatives(const Instr& in, const Value& v, Annotations* ann) 
   }
   if (passed > 1) {
     errors_->resize(mark_errors);
-    fail(in, "must match exactly one alternative of oneOf, but matches more than one");
+    fail(in, [&] { return std::string("must match exactly one alternative of oneOf, but matches more than one"); });
   } else {
-    fail(in, one_of ? "must match exactly one alternative of oneOf, but matches none"
-                    : "must match at least one alternative of anyOf");
+    fail(in, [&] { return std::string(one_of ? "must match exactly one alternative of oneOf, but matches none"
+                    : "must match at least one alternative of anyOf"); });
   }
   return false;
 }
@@ -844,16 +848,16 @@ bool Evaluator::alternatives(const Instr& in, const Value& v, Annotations* ann) 
 bool Evaluator::discriminate(const Instr& in, const Value& v, Annotations* ann) {
   const Discriminator& d = program_->discriminators[in.a];
   if (!v.IsObject()) {
-    fail(in, "must be an object carrying the discriminator property " + quoted(d.property));
+    fail(in, [&] { return std::string("must be an object carrying the discriminator property " + quoted(d.property)); });
     return false;
   }
   auto it = v.FindMember(rapidjson::StringRef(d.property.data(), d.property.size()));
   if (it == v.MemberEnd()) {
-    fail(in, "missing discriminator property " + quoted(d.property));
+    fail(in, [&] { return std::string("missing discriminator property " + quoted(d.property)); });
     return false;
   }
   if (!it->value.IsString()) {
-    fail(in, "discriminator property " + quoted(d.property) + " must be a string");
+    fail(in, [&] { return std::string("discriminator property " + quoted(d.property) + " must be a string"); });
     return false;
   }
   std::string_view value(it->value.GetString(), it->value.GetStringLength());
@@ -865,7 +869,7 @@ bool Evaluator::discriminate(const Instr& in, const Value& v, Annotations* ann) 
     if (!allowed.empty()) allowed += ", ";
     allowed += quoted(entry.first);
   }
-  fail(in, "discriminator property " + quoted(d.property) + " must be one of " + allowed);
+  fail(in, [&] { return std::string("discriminator property " + quoted(d.property) + " must be one of " + allowed); });
   return false;
 }
 
@@ -875,7 +879,7 @@ bool Evaluator::content(const Instr& in, const Value& v) {
   std::string decoded;
   if (in.a) {
     if (!base64_decode(text, &decoded)) {
-      fail(in, "must be base64-encoded");
+      fail(in, [&] { return std::string("must be base64-encoded"); });
       return false;
     }
     text = decoded;
@@ -885,7 +889,7 @@ bool Evaluator::content(const Instr& in, const Value& v) {
     rapidjson::Reader reader;
     rapidjson::MemoryStream stream(text.data(), text.size());
     if (reader.Parse<rapidjson::kParseIterativeFlag>(stream, ignore).IsError()) {
-      fail(in, "must contain a JSON document");
+      fail(in, [&] { return std::string("must contain a JSON document"); });
       return false;
     }
   }
@@ -895,7 +899,7 @@ bool Evaluator::content(const Instr& in, const Value& v) {
 bool Evaluator::unique_items(const Instr& in, const Value& v) {
   rapidjson::SizeType n = v.Size();
   auto duplicate = [&](rapidjson::SizeType i, rapidjson::SizeType j) {
-    fail(in, "items " + std::to_string(i) + " and " + std::to_string(j) + " must not be equal");
+    fail(in, [&] { return std::string("items " + std::to_string(i) + " and " + std::to_string(j) + " must not be equal"); });
     return false;
   };
   if (n <= 16) {

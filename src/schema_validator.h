@@ -37,6 +37,7 @@ class Evaluator {
   bool alternatives(const Instr& in, const rapidjson::Value& v, Annotations* ann);
   bool discriminate(const Instr& in, const rapidjson::Value& v, Annotations* ann);
   bool content(const Instr& in, const rapidjson::Value& v);
+  bool check_type(const Instr& in, const rapidjson::Value& v);
   bool unique_items(const Instr& in, const rapidjson::Value& v);
   bool member_allowed(const Instr& in, NodeId schema, const rapidjson::Value::Member& m);
   bool enter(const Instr& in, const char* key, std::uint32_t length, std::uint32_t index);
@@ -44,7 +45,15 @@ class Evaluator {
   // Inside not/if/contains (and anyOf/oneOf in fast mode) failures are tentative: nothing is
   // recorded and evaluation may stop at the first failure.
   bool stop_early() const { return fast_ || quiet_ > 0; }
-  void fail(const Instr& instr, std::string message);
+  // Whether a failure now would be recorded: messages are only built when it would.
+  bool recording() const {
+    return quiet_ == 0 && !(fast_ && !errors_->empty()) && errors_->size() < max_errors_;
+  }
+  template <typename MakeMessage>
+  void fail(const Instr& instr, MakeMessage&& make_message) {
+    if (recording()) record(instr, make_message());
+  }
+  void record(const Instr& instr, std::string message);
   std::string instance_pointer() const;
 
   Annotations new_annotations(const rapidjson::Value& v);
