@@ -7,6 +7,7 @@
 #include <optional>
 #include <sstream>
 
+#include "access_log.h"  // replay_command
 #include "specgate/openapi.h"
 
 namespace specgate {
@@ -21,7 +22,11 @@ constexpr const char* kUsage =
     "  specgate validate SPEC --method M --path P [-H 'Name: value']...\n"
     "                   [--data TEXT | --data @FILE] [--all] [--max-body BYTES]\n"
     "                   [--ignore-trailing-slash]\n"
-    "      the validation result as JSON; exit 0 valid, 1 invalid, 2 bad usage or bad spec\n";
+    "      the validation result as JSON; exit 0 valid, 1 invalid, 2 bad usage or bad spec\n"
+    "  specgate replay SPEC LOG [--json OUT.json] [--format alb|clf|combined|jsonl|auto]\n"
+    "                  [--top N] [--no-assume-authenticated]\n"
+    "      what SPEC would do with an access log's requests (plain or .gz), grouped by route\n"
+    "      and reason; exit 0 when the log was read, 2 bad usage, bad spec or unreadable log\n";
 
 int usage(std::ostream& err, const std::string& message) {
   err << "specgate: " << message << "\n" << kUsage;
@@ -168,6 +173,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   if (command == "lint") return lint(rest, out, err);
   if (command == "routes") return routes(rest, out, err);
   if (command == "validate") return validate(rest, out, err);
+  if (command == "replay") return detail::replay_command(rest, out, err);
   if (command == "-h" || command == "--help" || command == "help") {
     out << kUsage;
     return 0;
