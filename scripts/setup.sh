@@ -19,6 +19,7 @@ SPECGATE_APT_PACKAGES=(
   libgtest-dev
   libgmock-dev
   libbenchmark-dev
+  zlib1g-dev
 )
 
 SPECGATE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

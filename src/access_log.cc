@@ -2,7 +2,6 @@
 #include "access_log.h"
 
 #include <rapidjson/document.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <array>
@@ -12,6 +11,8 @@
 #include <fstream>
 #include <initializer_list>
 #include <utility>
+
+#include <zlib.h>
 
 namespace specgate::detail {
 namespace {
@@ -31,9 +32,7 @@ bool is_token(std::string_view s) {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-bool is_hex(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
+bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 int hex_value(char c) {
   if (is_digit(c)) return c - '0';
@@ -150,12 +149,12 @@ bool normalize_target(std::string_view raw, std::string* target, std::string* re
     return true;
   }
   std::size_t colon = raw.find("://");
-  bool scheme_ok = colon != std::string_view::npos && colon > 0 &&
-                   std::all_of(raw.begin(), raw.begin() + static_cast<std::ptrdiff_t>(colon),
-                               [](char c) {
-                                 return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                                        is_digit(c) || c == '+' || c == '-' || c == '.';
-                               });
+  bool scheme_ok =
+      colon != std::string_view::npos && colon > 0 &&
+      std::all_of(raw.begin(), raw.begin() + static_cast<std::ptrdiff_t>(colon), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '+' ||
+               c == '-' || c == '.';
+      });
   if (!scheme_ok) {
     *reason = "the request target is neither a path nor an absolute URL";
     return false;
@@ -196,12 +195,12 @@ bool parse_request_line(std::string_view request, LogRecord* record, std::string
     *reason = "the request line was not logged";
     return false;
   }
-  if (count < 2) {
-    *reason = "the request line has no target";
-    return false;
-  }
   if (!is_token(parts[0]) || parts[0].size() > 32) {
     *reason = "the request method is not an HTTP token";
+    return false;
+  }
+  if (count < 2) {
+    *reason = "the request line has no target";
     return false;
   }
   if (count == 3 && parts[2].rfind("HTTP/", 0) != 0) {
@@ -339,8 +338,8 @@ bool read_headers(const JsonValue& headers, LogRecord* record, std::string* reas
   for (const auto& h : headers.GetObject()) {
     std::string name(h.name.GetString(), h.name.GetStringLength());
     if (h.value.IsString()) {
-      record->headers.push_back({name, std::string(h.value.GetString(),
-                                                   h.value.GetStringLength())});
+      record->headers.push_back(
+          {name, std::string(h.value.GetString(), h.value.GetStringLength())});
     } else if (h.value.IsArray()) {
       for (const JsonValue& v : h.value.GetArray()) {
         if (v.IsString()) {
@@ -356,8 +355,8 @@ bool read_headers(const JsonValue& headers, LogRecord* record, std::string* reas
 bool parse_jsonl(std::string_view line, LogRecord* record, std::string* reason) {
   rapidjson::Document doc;
   // Iterative: a hostile line of nested brackets cannot exhaust the stack.
-  doc.Parse<rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseIterativeFlag>(
-      line.data(), line.size());
+  doc.Parse<rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseIterativeFlag>(line.data(),
+                                                                                    line.size());
   if (doc.HasParseError()) {
     *reason = "not valid JSON";
     return false;
@@ -370,10 +369,10 @@ bool parse_jsonl(std::string_view line, LogRecord* record, std::string* reason) 
   record->headers_complete = false;
   record->upstream_status = 0;
 
-  static constexpr std::initializer_list<const char*> kMethodKeys = {
-      "method", "http_method", "request_method", "verb"};
-  static constexpr std::initializer_list<const char*> kTargetKeys = {
-      "target", "request_uri", "uri", "url", "path"};
+  static constexpr std::initializer_list<const char*> kMethodKeys = {"method", "http_method",
+                                                                     "request_method", "verb"};
+  static constexpr std::initializer_list<const char*> kTargetKeys = {"target", "request_uri", "uri",
+                                                                     "url", "path"};
   static constexpr std::initializer_list<const char*> kQueryKeys = {"query", "query_string"};
 
   const JsonValue* request = member(doc, {"request"});
@@ -430,6 +429,8 @@ bool parse_jsonl(std::string_view line, LogRecord* record, std::string* reason) 
   if (headers && !read_headers(*headers, record, reason)) return false;
   return true;
 }
+
+constexpr const char* kNoFormat = "the line is not an ALB, common, combined or JSON log entry";
 
 std::string too_long_reason(std::size_t limit) {
   return "the line is longer than " + std::to_string(limit) + " bytes";
@@ -541,8 +542,10 @@ bool AccessLogReader::fill() {
   std::size_t got = 0;
   if (!started_) {
     started_ = true;
-    raw_.resize(chunk);
-    read_raw(raw_.data(), chunk, &got);
+    // At least the two magic bytes, whatever the read size.
+    const std::size_t first = std::max<std::size_t>(chunk, 2);
+    raw_.resize(first);
+    read_raw(raw_.data(), first, &got);
     raw_.resize(got);
     raw_pos_ = 0;
     if (got >= 2 && static_cast<unsigned char>(raw_[0]) == 0x1f &&
@@ -688,10 +691,14 @@ void AccessLogReader::add_malformed(std::size_t line, std::string reason) {
 bool AccessLogReader::detect() {
   static constexpr LogFormat kCandidates[] = {LogFormat::kAlb, LogFormat::kJsonLines,
                                               LogFormat::kCombined, LogFormat::kCommon};
+  // Lines that fit no format are kept too (up to a bound), so that once the format is known
+  // they are reported with that format's reason rather than a generic one.
+  const std::size_t max_pending = options_.detect_lines * 5;
   std::array<std::size_t, 4> votes{};
+  std::size_t parseable = 0;
   LogRecord scratch;
   std::string reason;
-  while (pending_.size() < options_.detect_lines) {
+  while (parseable < options_.detect_lines) {
     std::string_view line;
     LineStatus status = next_line(&line);
     if (status == LineStatus::kEnd) break;
@@ -707,17 +714,22 @@ bool AccessLogReader::detect() {
         any = true;
       }
     }
-    if (any) {
+    if (any) ++parseable;
+    if (any || pending_.size() < max_pending) {
       pending_.emplace_back(line_number_, std::string(line));
     } else {
-      add_malformed(line_number_, "the line is not an ALB, common, combined or JSON log entry");
+      add_malformed(line_number_, kNoFormat);
     }
   }
   std::size_t best = 0;
   for (std::size_t i = 1; i < votes.size(); ++i) {
     if (votes[i] > votes[best]) best = i;
   }
-  if (votes[best] == 0) return false;
+  if (votes[best] == 0) {
+    for (const auto& [line, text] : pending_) add_malformed(line, kNoFormat);
+    pending_.clear();
+    return false;
+  }
   format_ = kCandidates[best];
   return true;
 }

@@ -74,12 +74,12 @@ struct LogHeader {
 // One request as the log tells it. Logs carry no bodies and (except JSON lines with a
 // "headers" object) only a few headers.
 struct LogRecord {
-  std::size_t line = 0;     // 1-based line number in the (decompressed) log
-  std::string method;       // as logged ("GET"); an HTTP token
-  std::string target;       // origin form: "/path?query"; "*" for OPTIONS *
-  int status = 0;           // the status the client got; 0 when the log has none ("-")
-  int upstream_status = 0;  // ALB target_status_code; 0 when absent
-  std::string timestamp;    // as logged
+  std::size_t line = 0;            // 1-based line number in the (decompressed) log
+  std::string method;              // as logged ("GET"); an HTTP token
+  std::string target;              // origin form: "/path?query"; "*" for OPTIONS *
+  int status = 0;                  // the status the client got; 0 when the log has none ("-")
+  int upstream_status = 0;         // ALB target_status_code; 0 when absent
+  std::string timestamp;           // as logged
   std::vector<LogHeader> headers;  // User-Agent and Referer from ALB/combined; JSON "headers"
   bool headers_complete = false;   // the log holds every request header (JSON "headers")
 };
@@ -92,9 +92,9 @@ struct MalformedLine {
 struct AccessLogOptions {
   LogFormat format = LogFormat::kAuto;
   std::size_t max_line_bytes = 64u << 10;  // longer lines are skipped as malformed
-  std::size_t detect_lines = 16;  // auto: parseable lines looked at before deciding
-  std::size_t max_malformed_kept = 100;  // malformed() keeps this many; all are counted
-  std::size_t read_bytes = 64u << 10;    // bytes read (and inflated) per step
+  std::size_t detect_lines = 16;           // auto: parseable lines looked at before deciding
+  std::size_t max_malformed_kept = 100;    // malformed() keeps this many; all are counted
+  std::size_t read_bytes = 64u << 10;      // bytes read (and inflated) per step
 };
 
 // Parses one line (without its newline) in `format` (not kAuto). On failure returns false and
@@ -109,8 +109,8 @@ class AccessLogReader {
   // Reads `input` (binary), which must outlive the reader.
   explicit AccessLogReader(std::istream& input, AccessLogOptions options = {});
   // Opens a file; nullptr and *error when it cannot be opened.
-  static std::unique_ptr<AccessLogReader> open(const std::string& path,
-                                               AccessLogOptions options, std::string* error);
+  static std::unique_ptr<AccessLogReader> open(const std::string& path, AccessLogOptions options,
+                                               std::string* error);
   ~AccessLogReader();
   AccessLogReader(const AccessLogReader&) = delete;
   AccessLogReader& operator=(const AccessLogReader&) = delete;
@@ -119,8 +119,8 @@ class AccessLogReader {
   // (then error() says why; the records before stay valid).
   bool next(LogRecord* record);
 
-  LogFormat format() const { return format_; }  // kAuto until detected (or if nothing parsed)
-  bool compressed() const { return gzip_; }      // the input was gzip
+  LogFormat format() const { return format_; }        // kAuto until detected (or if nothing parsed)
+  bool compressed() const { return gzip_; }           // the input was gzip
   std::size_t lines() const { return line_number_; }  // lines read so far, blank ones too
   std::size_t records() const { return records_; }
   std::size_t malformed_count() const { return malformed_count_; }
@@ -132,9 +132,9 @@ class AccessLogReader {
   struct Inflater;
 
   LineStatus next_line(std::string_view* line);
-  bool fill();                   // appends bytes to buffer_; false at end or on error
+  bool fill();  // appends bytes to buffer_; false at end or on error
   bool read_raw(char* data, std::size_t size, std::size_t* got);
-  bool detect();                 // auto: decides format_ from the first parseable lines
+  bool detect();  // auto: decides format_ from the first parseable lines
   void add_malformed(std::size_t line, std::string reason);
 
   std::unique_ptr<std::istream> owned_;
@@ -145,14 +145,14 @@ class AccessLogReader {
   bool gzip_ = false;
   bool input_done_ = false;
   std::unique_ptr<Inflater> inflater_;
-  std::string raw_;       // compressed bytes read from input_
-  std::size_t raw_pos_ = 0;  // raw_[raw_pos_..] is not inflated yet
+  std::string raw_;               // compressed bytes read from input_
+  std::size_t raw_pos_ = 0;       // raw_[raw_pos_..] is not inflated yet
   std::size_t members_done_ = 0;  // gzip members inflated to their end
-  bool detected_ = false;   // detect() ran (or the format was given)
-  std::string buffer_;    // text not yet split into lines
-  std::size_t pos_ = 0;   // start of the next line in buffer_
-  std::size_t scanned_ = 0;  // buffer_[pos_, scanned_) holds no '\n'
-  bool skipping_ = false;    // inside a line that is too long, up to its '\n'
+  bool detected_ = false;         // detect() ran (or the format was given)
+  std::string buffer_;            // text not yet split into lines
+  std::size_t pos_ = 0;           // start of the next line in buffer_
+  std::size_t scanned_ = 0;       // buffer_[pos_, scanned_) holds no '\n'
+  bool skipping_ = false;         // inside a line that is too long, up to its '\n'
   std::size_t line_number_ = 0;
   std::size_t records_ = 0;
   std::size_t malformed_count_ = 0;
@@ -168,11 +168,11 @@ struct ReplayOptions {
   // operation's security requirement, so the rest of the request is still checked (counted in
   // auth_assumed); false: every 401 is counted as unverifiable and not looked at further.
   bool assume_authenticated = true;
-  std::size_t examples_per_group = 3;  // distinct example targets kept per group
+  std::size_t examples_per_group = 3;   // distinct example targets kept per group
   std::size_t max_example_chars = 120;  // longer examples are cut, ending in "..."
-  std::size_t errors_per_group = 5;    // most frequent validation errors kept per group
-  std::size_t max_groups = 10000;      // later new groups fold into one "(other)" group each
-  std::size_t max_error_kinds = 64;    // distinct errors tallied per group before folding
+  std::size_t errors_per_group = 5;     // most frequent validation errors kept per group
+  std::size_t max_groups = 10000;       // later new groups fold into one "(other)" group each
+  std::size_t max_error_kinds = 64;     // distinct errors tallied per group before folding
 };
 
 enum class ReplayOutcome : std::uint8_t {
@@ -200,11 +200,11 @@ struct ReplayGroup {
   std::string operation_id;  // "" when none
   std::string allow;         // method_not_allowed: the methods the route allows ("GET, POST")
   std::size_t count = 0;
-  std::size_t auth_assumed = 0;        // validated with stand-in credentials
-  std::size_t body_unverified = 0;     // a required body could not be checked
-  std::size_t headers_unverified = 0;  // a required header/cookie was not in the log
-  std::map<int, std::size_t> statuses;  // logged status -> records (0: not logged)
-  std::vector<std::string> examples;    // distinct targets, credentials redacted, printable
+  std::size_t auth_assumed = 0;          // validated with stand-in credentials
+  std::size_t body_unverified = 0;       // a required body could not be checked
+  std::size_t headers_unverified = 0;    // a required header/cookie was not in the log
+  std::map<int, std::size_t> statuses;   // logged status -> records (0: not logged)
+  std::vector<std::string> examples;     // distinct targets, credentials redacted, printable
   std::vector<ReplayErrorCount> errors;  // most frequent first
 };
 

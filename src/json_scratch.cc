@@ -44,46 +44,6 @@ void* allocate_block(std::size_t size) {
   return raw + kHeader;
 }
 
-// Forwards SAX events to the document, refusing nesting past the limit. The iterative parser
-// keeps the C++ stack flat, and this keeps the DOM bounded.
-struct DepthLimitedHandler {
-  ScratchDocument& document;
-  std::size_t max_depth;
-  std::size_t depth = 0;
-  bool too_deep = false;
-
-  bool Null() { return document.Null(); }
-  bool Bool(bool b) { return document.Bool(b); }
-  bool Int(int i) { return document.Int(i); }
-  bool Uint(unsigned i) { return document.Uint(i); }
-  bool Int64(std::int64_t i) { return document.Int64(i); }
-  bool Uint64(std::uint64_t i) { return document.Uint64(i); }
-  bool Double(double d) { return document.Double(d); }
-  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
-    return document.RawNumber(s, n, copy);
-  }
-  bool String(const char* s, rapidjson::SizeType n, bool copy) {
-    return document.String(s, n, copy);
-  }
-  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return document.Key(s, n, copy); }
-  bool StartObject() { return enter() && document.StartObject(); }
-  bool EndObject(rapidjson::SizeType n) {
-    --depth;
-    return document.EndObject(n);
-  }
-  bool StartArray() { return enter() && document.StartArray(); }
-  bool EndArray(rapidjson::SizeType n) {
-    --depth;
-    return document.EndArray(n);
-  }
-  bool enter() {
-    if (++depth > max_depth) {
-      too_deep = true;
-      return false;
-    }
-    return true;
-  }
-};
 
 }  // namespace
 
@@ -168,7 +128,7 @@ const rapidjson::Value* JsonScratch::parse(std::string_view text, std::size_t ma
   }
   text_.assign(text.data(), text.size());  // keeps its capacity between calls
   begin();
-  DepthLimitedHandler handler{*document_, max_depth};
+  DepthLimitedHandler<ScratchDocument> handler{*document_, max_depth};
   rapidjson::ParseResult result;
   auto generator = [&](ScratchDocument&) {
     rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>, RecyclingAllocator> reader(

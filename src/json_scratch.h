@@ -28,6 +28,49 @@ using ScratchDocument =
     rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>,
                                RecyclingAllocator>;
 
+// Forwards SAX events to a document (through its public handler methods, with
+// GenericDocument::Populate), refusing nesting past `max_depth`: with the iterative parser the
+// C++ stack stays flat, and this keeps the DOM, and later walks over it, bounded.
+template <typename Document>
+struct DepthLimitedHandler {
+  Document& document;
+  std::size_t max_depth;
+  std::size_t depth = 0;
+  bool too_deep = false;
+
+  bool Null() { return document.Null(); }
+  bool Bool(bool b) { return document.Bool(b); }
+  bool Int(int i) { return document.Int(i); }
+  bool Uint(unsigned i) { return document.Uint(i); }
+  bool Int64(std::int64_t i) { return document.Int64(i); }
+  bool Uint64(std::uint64_t i) { return document.Uint64(i); }
+  bool Double(double d) { return document.Double(d); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
+    return document.RawNumber(s, n, copy);
+  }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) {
+    return document.String(s, n, copy);
+  }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return document.Key(s, n, copy); }
+  bool StartObject() { return enter() && document.StartObject(); }
+  bool EndObject(rapidjson::SizeType n) {
+    --depth;
+    return document.EndObject(n);
+  }
+  bool StartArray() { return enter() && document.StartArray(); }
+  bool EndArray(rapidjson::SizeType n) {
+    --depth;
+    return document.EndArray(n);
+  }
+  bool enter() {
+    if (++depth > max_depth) {
+      too_deep = true;
+      return false;
+    }
+    return true;
+  }
+};
+
 // The parse flags used for instances: exact numbers, no recursion. UTF-8 is checked over the
 // whole text before parsing (utf8.h skips ASCII eight bytes at a time), which is much cheaper
 // than RapidJSON's per-character kParseValidateEncodingFlag.

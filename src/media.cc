@@ -2,6 +2,8 @@
 // application/x-www-form-urlencoded and multipart/form-data (RFC 7578, RFC 2046 section 5.1.1).
 #include "media.h"
 
+#include "json_scratch.h"
+
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
@@ -299,45 +301,6 @@ class ObjectBuilder {
   std::unordered_map<std::string, MemberSlot> slots_;
 };
 
-// Forwards SAX events to the document, refusing nesting past kMaxPartJsonDepth: the iterative
-// parser keeps the C++ stack flat, and this keeps later recursive walks over the value bounded.
-struct DepthLimitedHandler {
-  rapidjson::Document& document;
-  std::size_t depth = 0;
-  bool too_deep = false;
-
-  bool Null() { return document.Null(); }
-  bool Bool(bool b) { return document.Bool(b); }
-  bool Int(int i) { return document.Int(i); }
-  bool Uint(unsigned i) { return document.Uint(i); }
-  bool Int64(std::int64_t i) { return document.Int64(i); }
-  bool Uint64(std::uint64_t i) { return document.Uint64(i); }
-  bool Double(double d) { return document.Double(d); }
-  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
-    return document.RawNumber(s, n, copy);
-  }
-  bool String(const char* s, rapidjson::SizeType n, bool copy) {
-    return document.String(s, n, copy);
-  }
-  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return document.Key(s, n, copy); }
-  bool StartObject() { return enter() && document.StartObject(); }
-  bool EndObject(rapidjson::SizeType n) {
-    --depth;
-    return document.EndObject(n);
-  }
-  bool StartArray() { return enter() && document.StartArray(); }
-  bool EndArray(rapidjson::SizeType n) {
-    --depth;
-    return document.EndArray(n);
-  }
-  bool enter() {
-    if (++depth > kMaxPartJsonDepth) {
-      too_deep = true;
-      return false;
-    }
-    return true;
-  }
-};
 
 // Names a part in a message: a declared property's name comes from the spec, but any other
 // name was submitted and must not be echoed.
@@ -356,7 +319,7 @@ bool parse_json_part(std::string_view text, rapidjson::Value* out,
     return false;
   }
   rapidjson::Document document(&allocator);
-  DepthLimitedHandler handler{document};
+  DepthLimitedHandler<rapidjson::Document> handler{document, kMaxPartJsonDepth};
   rapidjson::ParseResult result;
   auto generator = [&](rapidjson::Document&) {
     rapidjson::Reader reader;

@@ -99,6 +99,7 @@ class SpecCompiler {
   std::shared_ptr<const CompiledSpec> run() {
     auto spec = std::make_shared<CompiledSpec>();
     spec_ = spec.get();
+    spec_->base_uri = base_;
     if (!document_.IsObject()) {
       add_problem("", "an OpenAPI document must be an object");
       throw_problems();
@@ -133,12 +134,9 @@ class SpecCompiler {
     // Line and column for problems located in the main document's text.
     std::string prefix = base_ + "#";
     for (Problem& problem : problems_) {
+      problem.pointer = public_location(base_, problem.pointer);
       std::string_view pointer = problem.pointer;
-      if (!base_.empty() && pointer.substr(0, prefix.size()) == prefix) {
-        pointer.remove_prefix(prefix.size());
-      } else if (!pointer.empty() && pointer[0] != '/') {
-        continue;  // another document
-      }
+      if (!pointer.empty() && pointer[0] != '/') continue;  // another document
       if (text_.empty()) continue;
       SourceLocation location = locate_pointer(text_, pointer);
       problem.line = location.line;
@@ -843,6 +841,23 @@ class SpecCompiler {
 };
 
 }  // namespace
+
+std::string public_location(const std::string& base_uri, const std::string& location) {
+  if (base_uri.empty()) return location;
+  if (location.size() > base_uri.size() && location.compare(0, base_uri.size(), base_uri) == 0 &&
+      location[base_uri.size()] == '#') {
+    return location.substr(base_uri.size() + 1);
+  }
+  std::size_t hash = location.find('#');
+  std::string_view document = std::string_view(location).substr(0, hash);
+  std::size_t folder_end = base_uri.rfind('/');
+  if (folder_end != std::string::npos &&
+      document.substr(0, folder_end + 1) == std::string_view(base_uri).substr(0, folder_end + 1)) {
+    return location.substr(folder_end + 1);
+  }
+  if (is_file_uri(document)) return location.substr(document.rfind('/') + 1);
+  return location;
+}
 
 int method_index(std::string_view method) {
   for (int i = 0; i < kMethodCount; ++i) {

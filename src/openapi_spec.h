@@ -89,6 +89,7 @@ struct CompiledPath {
 };
 
 struct CompiledSpec {
+  std::string base_uri;  // the document's URI ("" when loaded from text without one)
   std::string version;
   Dialect dialect = Dialect::kOas30;
   std::shared_ptr<const Program> program;
@@ -100,6 +101,11 @@ struct CompiledSpec {
   std::vector<OperationInfo> infos;
   std::size_t memory_bytes = 0;
 };
+
+// A schema location as clients may see it: a plain pointer in the main document, and
+// "file.yaml#/pointer" (relative to the main document's folder) in another file, so that no
+// absolute path of the server's disk leaks into problem documents.
+std::string public_location(const std::string& base_uri, const std::string& location);
 
 std::shared_ptr<const CompiledSpec> compile_spec(const rapidjson::Value& document,
                                                  std::string_view source_text,

@@ -294,7 +294,7 @@ void RequestEngine::run_schema(const CompiledSpec& spec, NodeId schema, const Va
   if (evaluator_.run(*spec.program, schema, value, options, &schema_errors_)) return;
   for (ValidationError& e : schema_errors_) {
     add_error(location, name, std::move(e.keyword), std::move(e.message),
-              std::move(e.instance_pointer), std::move(e.schema_pointer));
+              std::move(e.instance_pointer), public_location(spec.base_uri, e.schema_pointer));
   }
   if (schema_errors_.empty()) add_error(location, name, "schema", "does not match the schema");
 }

@@ -129,13 +129,12 @@ std::string truncated(std::string s, std::size_t max_chars) {
 }
 
 bool all_of(std::string_view s, int (*pred)(int)) {
-  return std::all_of(s.begin(), s.end(), [pred](char c) {
-    return pred(static_cast<unsigned char>(c)) != 0;
-  });
+  return std::all_of(s.begin(), s.end(),
+                     [pred](char c) { return pred(static_cast<unsigned char>(c)) != 0; });
 }
 
-// A segment that names one thing among many: a number, a UUID, a long hex string, or a long
-// token with digits in it.
+// A segment that names one thing among many: a number, a UUID, a long hex string, anything
+// with four digits or more, or a long token with a digit in it.
 bool is_id(std::string_view s) {
   if (s.empty()) return false;
   if (all_of(s, [](int c) { return std::isdigit(c); })) return true;
@@ -150,9 +149,13 @@ bool is_id(std::string_view s) {
     if (ok) return true;
   }
   if (s.size() >= 8 && has_digit && all_of(s, [](int c) { return std::isxdigit(c); })) return true;
-  return s.size() >= 16 && has_digit && all_of(s, [](int c) {
-           return std::isalnum(c) || c == '-' || c == '_' ? 1 : 0;
-         });
+  // Order numbers and dates ("INV-2024-000123", "2024-03-01"), but not "v1" or "sha256".
+  if (std::count_if(s.begin(), s.end(),
+                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }) >= 4) {
+    return true;
+  }
+  return s.size() >= 16 && has_digit &&
+         all_of(s, [](int c) { return std::isalnum(c) || c == '-' || c == '_' ? 1 : 0; });
 }
 
 // "/v1/owners/12/pets/9.json" -> "/v1/owners/{id}/pets/{id}.json".
@@ -164,11 +167,11 @@ std::string collapse_ids(std::string_view path) {
     if (slash == std::string_view::npos) slash = path.size();
     std::string_view segment = path.substr(i, slash - i);
     std::size_t dot = segment.rfind('.');
-    if (is_id(segment)) {
-      out += "{id}";
-    } else if (dot != std::string_view::npos && dot > 0 && is_id(segment.substr(0, dot))) {
+    if (dot != std::string_view::npos && dot > 0 && is_id(segment.substr(0, dot))) {
       out += "{id}";
       out.append(segment.substr(dot));
+    } else if (is_id(segment)) {
+      out += "{id}";
     } else {
       out.append(segment);
     }
@@ -450,10 +453,9 @@ class Replayer {
     report->groups.reserve(groups_.size());
     for (GroupAccumulator& acc : groups_) {
       ReplayGroup& g = acc.group;
-      std::stable_sort(g.errors.begin(), g.errors.end(),
-                       [](const ReplayErrorCount& a, const ReplayErrorCount& b) {
-                         return a.count > b.count;
-                       });
+      std::stable_sort(
+          g.errors.begin(), g.errors.end(),
+          [](const ReplayErrorCount& a, const ReplayErrorCount& b) { return a.count > b.count; });
       if (g.errors.size() > options_.errors_per_group) g.errors.resize(options_.errors_per_group);
       report->groups.push_back(std::move(g));
     }
@@ -516,9 +518,10 @@ class Replayer {
             stand_ins.push_back(std::move(*s));
           }
         }
-        std::stable_sort(stand_ins.begin(), stand_ins.end(), [](const StandIn& a, const StandIn& b) {
-          return a.query_names.size() < b.query_names.size();
-        });
+        std::stable_sort(stand_ins.begin(), stand_ins.end(),
+                         [](const StandIn& a, const StandIn& b) {
+                           return a.query_names.size() < b.query_names.size();
+                         });
         for (const StandIn& s : stand_ins) {
           std::string target = record.target;
           for (const std::string& name : s.query_names) {
@@ -547,8 +550,7 @@ class Replayer {
                            return true;
                          }
                          if (!record.headers_complete && e.keyword == "required" &&
-                             (e.location == Location::kHeader ||
-                              e.location == Location::kCookie)) {
+                             (e.location == Location::kHeader || e.location == Location::kCookie)) {
                            verdict->headers_unverified = true;
                            return true;
                          }
@@ -592,7 +594,7 @@ std::string statuses_text(const std::map<int, std::size_t>& statuses) {
   std::string out;
   for (const auto& [status, count] : sorted) {
     if (!out.empty()) out += ' ';
-    out += status_key(status) + "x" + std::to_string(count);
+    out += status_key(status) + ":" + std::to_string(count);
   }
   return out;
 }
@@ -823,23 +825,28 @@ std::string replay_report_text(const ReplayReport& report, std::size_t top) {
   const std::size_t total = report.records;
   out << "specgate replay: " << total << " request" << (total == 1 ? "" : "s") << " from "
       << printable(report.log_path) << " (" << log_format_name(report.format)
-      << (report.compressed ? ", gzip" : "") << ") against " << printable(report.spec_path)
-      << "\n";
+      << (report.compressed ? ", gzip" : "") << ") against " << printable(report.spec_path) << "\n";
   out << "  lines " << report.lines << ", malformed " << report.malformed_count;
   if (total > 0) {
     out << ", time " << report.first_timestamp << " .. " << report.last_timestamp;
   }
   out << "\n";
 
+  // The assumptions behind the forwards (the JSON totals count them over every record).
+  std::size_t auth_assumed = 0, body_unverified = 0, headers_unverified = 0;
+  for (const ReplayGroup& g : report.groups) {
+    if (g.outcome != ReplayOutcome::kForward) continue;
+    auth_assumed += g.auth_assumed;
+    body_unverified += g.body_unverified;
+    headers_unverified += g.headers_unverified;
+  }
   std::vector<std::string> notes;
-  if (report.auth_assumed > 0) {
-    notes.push_back(std::to_string(report.auth_assumed) + " with credentials assumed");
+  if (auth_assumed > 0) notes.push_back(std::to_string(auth_assumed) + " with credentials assumed");
+  if (body_unverified > 0) {
+    notes.push_back(std::to_string(body_unverified) + " without the body to check");
   }
-  if (report.body_unverified > 0) {
-    notes.push_back(std::to_string(report.body_unverified) + " without the body to check");
-  }
-  if (report.headers_unverified > 0) {
-    notes.push_back(std::to_string(report.headers_unverified) + " without the headers to check");
+  if (headers_unverified > 0) {
+    notes.push_back(std::to_string(headers_unverified) + " without the headers to check");
   }
   std::string forward_note;
   for (const std::string& n : notes) forward_note += (forward_note.empty() ? "" : ", ") + n;
@@ -870,7 +877,7 @@ std::string replay_report_text(const ReplayReport& report, std::size_t top) {
     out << ":\n";
     constexpr std::size_t kMaxRoute = 48;
     constexpr std::size_t kMaxStatuses = 24;
-    std::size_t w_count = 5, w_reason = 6, w_method = 6, w_route = 5, w_status = 6;
+    std::size_t w_count = 5, w_reason = 6, w_method = 6, w_route = 5, w_status = 8;
     for (std::size_t i = 0; i < shown; ++i) {
       const ReplayGroup& g = report.groups[i];
       w_count = std::max(w_count, std::to_string(g.count).size());
@@ -881,7 +888,7 @@ std::string replay_report_text(const ReplayReport& report, std::size_t top) {
     }
     out << "  " << pad_left("COUNT", w_count) << "  " << pad_left("SHARE", 6) << "  "
         << pad("OUTCOME", 12) << "  " << pad("REASON", w_reason) << "  " << pad("METHOD", w_method)
-        << "  " << pad("ROUTE", w_route) << "  " << pad("LOGGED", w_status) << "  EXAMPLE\n";
+        << "  " << pad("ROUTE", w_route) << "  " << pad("LOGGED:N", w_status) << "  EXAMPLE\n";
     for (std::size_t i = 0; i < shown; ++i) {
       const ReplayGroup& g = report.groups[i];
       std::string example = g.examples.empty() ? "" : g.examples.front();
@@ -903,17 +910,12 @@ std::string replay_report_text(const ReplayReport& report, std::size_t top) {
           out << ": " << e.message << " (x" << e.count << ")\n";
         }
       }
-      std::vector<std::string> assumed;
-      if (g.auth_assumed) assumed.push_back(std::to_string(g.auth_assumed) + " credentials");
-      if (g.body_unverified) assumed.push_back(std::to_string(g.body_unverified) + " body");
-      if (g.headers_unverified) {
-        assumed.push_back(std::to_string(g.headers_unverified) + " headers");
-      }
-      if (!assumed.empty() && g.outcome == ReplayOutcome::kForward &&
-          (g.body_unverified || g.headers_unverified)) {
-        std::string text;
-        for (const std::string& a : assumed) text += (text.empty() ? "" : ", ") + a;
-        out << indent << "not checkable from the log: " << text << "\n";
+      if (g.body_unverified || g.headers_unverified) {
+        out << indent << "unchecked (not in the log):";
+        if (g.body_unverified) out << " body x" << g.body_unverified;
+        if (g.body_unverified && g.headers_unverified) out << ",";
+        if (g.headers_unverified) out << " required headers x" << g.headers_unverified;
+        out << "\n";
       }
     }
   }
@@ -922,8 +924,8 @@ std::string replay_report_text(const ReplayReport& report, std::size_t top) {
     out << "\nMalformed lines (" << report.malformed_count << "):\n";
     constexpr std::size_t kShown = 10;
     for (std::size_t i = 0; i < report.malformed.size() && i < kShown; ++i) {
-      out << "  line " << report.malformed[i].line << ": "
-          << printable(report.malformed[i].reason) << "\n";
+      out << "  line " << report.malformed[i].line << ": " << printable(report.malformed[i].reason)
+          << "\n";
     }
     if (report.malformed_count > kShown) {
       out << "  ... and " << (report.malformed_count - kShown) << " more\n";
@@ -953,9 +955,9 @@ int replay_command(const std::vector<std::string>& args, std::ostream& out, std:
       }
     } else if (arg == "--top") {
       const std::string* v = value();
-      if (!v || v->empty() || !std::all_of(v->begin(), v->end(), [](char c) {
-            return c >= '0' && c <= '9';
-          }) || v->size() > 9) {
+      if (!v || v->empty() ||
+          !std::all_of(v->begin(), v->end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+          v->size() > 9) {
         return usage(err, "--top needs a number");
       }
       top = static_cast<std::size_t>(std::stoul(*v));

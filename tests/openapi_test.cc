@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "shared_data.h"
 #include "specgate/cli.h"
 #include "specgate/openapi.h"
 
@@ -20,11 +21,7 @@ namespace fs = std::filesystem;
 const fs::path kData = fs::path(SPECGATE_SOURCE_DIR) / "tests" / "data";
 
 // ../shared or $SPECGATE_SHARED; empty when absent.
-fs::path shared_dir() {
-  if (const char* env = std::getenv("SPECGATE_SHARED")) return env;
-  fs::path candidate = fs::path(SPECGATE_SOURCE_DIR).parent_path() / "shared";
-  return fs::exists(candidate) ? candidate : fs::path();
-}
+fs::path shared_dir() { return test_support::find_shared_dir(SPECGATE_SOURCE_DIR); }
 
 bool in_ci() {
   const char* ci = std::getenv("CI");
@@ -124,6 +121,10 @@ TEST(OpenApiTest, RelativeReferencesToOtherFiles) {
   EXPECT_EQ(bad.status, 400);
   ASSERT_FALSE(bad.errors.empty());
   EXPECT_EQ(bad.errors[0].pointer, "/pets/0");
+  // Locations never reveal where the spec lives on the server's disk.
+  EXPECT_EQ(bad.errors[0].schema_pointer.rfind("common.yaml#/components/schemas/Owner", 0), 0u)
+      << bad.errors[0].schema_pointer;
+  EXPECT_EQ(bad.problem_json().find("file:"), std::string::npos);
   request.target = "/owners/0";
   EXPECT_EQ(validator.validate(spec, request).errors.at(0).name, "ownerId");
 }

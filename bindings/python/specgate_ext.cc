@@ -7,8 +7,8 @@
 //
 // How a call runs: arguments are converted to views (UTF-8 of str objects, the buffer of bytes
 // and other buffer exporters, no copy) while the GIL is held; the GIL is released for the C++
-// validation; what the result needs is copied out of the thread's validator (which the next
-// call on the thread reuses) before the GIL is taken back and the views released.
+// validation; once it is taken back, what the result needs is copied out of the thread's
+// validator (which the next call on the thread reuses), then the views are released.
 //
 // Thread safety: Spec and Schema objects are immutable after construction and are shared by
 // Python threads freely. Each thread validates with its own thread_local RequestValidator and
@@ -372,6 +372,23 @@ struct PyCredential {
   std::string value;
 };
 
+// An exception from a credential_check that must not be swallowed (KeyboardInterrupt,
+// SystemExit: whatever is not an Exception), kept until the validation returns to Python.
+struct PendingError {
+  PyObject* type = nullptr;
+  PyObject* value = nullptr;
+  PyObject* traceback = nullptr;
+};
+thread_local PendingError pending_error;
+
+// Raises the pending error, if any (with the GIL held, after a validation).
+void raise_pending_error() {
+  if (pending_error.type == nullptr) return;
+  PyErr_Restore(pending_error.type, pending_error.value, pending_error.traceback);
+  pending_error = PendingError{};
+  throw py::error_already_set();
+}
+
 // The Python callable behind RequestOptions::credential_check. Copies of the std::function
 // share this holder, so copying never touches Python reference counts without the GIL.
 class CredentialCallback {
@@ -384,9 +401,10 @@ class CredentialCallback {
   CredentialCallback(const CredentialCallback&) = delete;
   CredentialCallback& operator=(const CredentialCallback&) = delete;
 
-  // Called without the GIL, from the validating thread. A callback that raises, or whose
-  // result has no truth value, rejects the credential; its exception is discarded (its message
-  // could carry the credential, which must never reach a log).
+  // Called without the GIL, from the validating thread. A callback that raises an Exception,
+  // or whose result has no truth value, rejects the credential; the exception is discarded
+  // (its message could carry the credential, which must never reach a log). KeyboardInterrupt
+  // and other non-Exception errors propagate from validate_request once validation returns.
   bool operator()(const specgate::Credential& credential) const {
     py::gil_scoped_acquire gil;
     bool accepted = false;
@@ -401,10 +419,17 @@ class CredentialCallback {
         Py_DECREF(answer);
         accepted = truth == 1;
       }
-    } catch (py::error_already_set&) {
+    } catch (py::error_already_set& e) {
+      e.restore();
     } catch (...) {
     }
-    PyErr_Clear();
+    if (PyErr_Occurred() != nullptr) {
+      if (!PyErr_ExceptionMatches(PyExc_Exception) && pending_error.type == nullptr) {
+        PyErr_Fetch(&pending_error.type, &pending_error.value, &pending_error.traceback);
+      } else {
+        PyErr_Clear();
+      }
+    }
     return accepted;
   }
 
@@ -531,25 +556,6 @@ T* bound_object(PyObject* self, const char* what) {
   }
   return vh.template value_ptr<T>();
 }
-
-// ------------------------------------------------------------------ the GIL
-
-// Inputs at least this large (body or instance bytes) are validated with the GIL released.
-std::size_t release_gil_bytes = 0;
-
-// Releases the GIL for its scope when `release` is true (the same as py::gil_scoped_release).
-class MaybeReleaseGil {
- public:
-  explicit MaybeReleaseGil(bool release) : state_(release ? PyEval_SaveThread() : nullptr) {}
-  ~MaybeReleaseGil() {
-    if (state_ != nullptr) PyEval_RestoreThread(state_);
-  }
-  MaybeReleaseGil(const MaybeReleaseGil&) = delete;
-  MaybeReleaseGil& operator=(const MaybeReleaseGil&) = delete;
-
- private:
-  PyThreadState* state_;
-};
 
 // ------------------------------------------------------------------ RequestResult
 
@@ -915,9 +921,10 @@ class PySpec {
     BorrowedValidator validator;
     const specgate::RequestResult* result = nullptr;
     {
-      MaybeReleaseGil release(request.body.size() >= release_gil_bytes);
+      py::gil_scoped_release release;
       result = &validator.get().validate(spec_, request, options_);
     }
+    raise_pending_error();
     return make_result(self, *result);
   }
 
@@ -943,9 +950,10 @@ class PySpec {
     BorrowedValidator validator;
     const specgate::RequestResult* result = nullptr;
     {
-      MaybeReleaseGil release(response.body.size() >= release_gil_bytes);
+      py::gil_scoped_release release;
       result = &validator.get().validate_response(spec_, response, options_);
     }
+    raise_pending_error();
     return make_result(self, *result);
   }
 
@@ -1084,7 +1092,7 @@ class PySchema {
     BytesView text(instance, "instance");
     bool valid = false;
     {
-      MaybeReleaseGil release(text.view().size() >= release_gil_bytes);
+      py::gil_scoped_release release;
       valid = schema_validator(options_, specgate::Mode::kFast).validate_json(schema_, text.view());
     }
     return PyBool_FromLong(valid);
@@ -1326,7 +1334,6 @@ PYBIND11_MODULE(_core, m) {
     PyUnicode_InternInPlace(&reason_strings[i]);
   }
 
-  m.def("_set_release_gil_bytes", [](std::size_t n) { release_gil_bytes = n; });
   m.attr("SOURCE_FILE") = static_cast<int>(kSourceFile);
   m.attr("SOURCE_TEXT") = static_cast<int>(kSourceText);
   m.attr("SOURCE_OBJECT") = static_cast<int>(kSourceObject);

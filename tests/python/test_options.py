@@ -225,3 +225,35 @@ def test_spec_with_credential_check_is_collected():
     del spec
     gc.collect()
     assert ref() is None
+
+
+def test_keyboard_interrupt_in_credential_check_propagates():
+    def check(credential):
+        raise KeyboardInterrupt
+
+    spec = load(credential_check=check)
+    with pytest.raises(KeyboardInterrupt):
+        spec.validate_request("GET", "/v1/patients", headers=BEARER)
+    # Nothing is left pending for the next call.
+    assert spec.validate_request("GET", "/v1/health").ok
+
+
+def test_interpreter_exits_cleanly_with_a_credential_check(tmp_path):
+    import subprocess
+    import sys
+
+    script = tmp_path / "run.py"
+    script.write_text(
+        "import specgate, threading\n"
+        f"spec = specgate.Spec.from_file({str(CLINIC)!r}, credential_check=lambda c: True)\n"
+        "def work():\n"
+        "    for _ in range(100):\n"
+        "        spec.validate_request('GET', '/v1/patients', headers={'Authorization': 'Bearer t'})\n"
+        "threads = [threading.Thread(target=work) for _ in range(2)]\n"
+        "[t.start() for t in threads]\n"
+        "[t.join() for t in threads]\n"
+        "result = spec.validate_request('GET', '/v1/patients', headers={'Authorization': 'Bearer t'})\n"
+        "print(result.status)\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == b"200\n"

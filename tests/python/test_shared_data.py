@@ -1,6 +1,6 @@
 """The binding against the shared reference data: the official JSON-Schema-Test-Suite (every
-required case, through both is_valid(text) and is_valid_object(value)) and the real-world
-specs. Skips when ../shared is absent (fails under CI=true); see conftest.find_shared.
+case, required, optional and format (asserted), through both is_valid(text) and
+is_valid_object(value)) and the real-world specs. Skips when ../shared is absent (fails under CI=true); see conftest.find_shared.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ def _suite_files():
     tests = shared / "JSON-Schema-Test-Suite" / "tests"
     params = []
     for folder, dialect in DRAFTS.items():
-        for path in sorted((tests / folder).glob("*.json")):
-            params.append(pytest.param(path, dialect, id=f"{folder}/{path.name}"))
+        for path in sorted((tests / folder).rglob("*.json")):
+            name = path.relative_to(tests / folder).as_posix()
+            params.append(pytest.param(path, dialect, id=f"{folder}/{name}"))
     return params
 
 
@@ -73,9 +74,12 @@ def test_json_schema_suite(path, dialect):
     shared = require_shared()
     failures = []
     count = 0
+    # The suite's format tests expect formats asserted; the dialects only annotate by default.
+    format_assertion = True if "format" in path.parent.parts[-1:] else None
     for group in json.loads(path.read_text(encoding="utf-8")):
         resources = _resources(shared) if _needs_resources(group["schema"]) else None
-        schema = specgate.Schema(group["schema"], dialect=dialect, resources=resources)
+        schema = specgate.Schema(group["schema"], dialect=dialect, resources=resources,
+                                 format_assertion=format_assertion)
         for case in group["tests"]:
             count += 1
             text = json.dumps(case["data"])

@@ -215,3 +215,10 @@ def test_options_are_reported():
 def test_spec_is_immutable(clinic):
     with pytest.raises(AttributeError):
         clinic.mode = "all"  # type: ignore[attr-defined]
+
+
+def test_from_dict_accepts_any_mapping():
+    from types import MappingProxyType
+
+    spec = specgate.Spec.from_dict(MappingProxyType(PETS_31))
+    assert spec.validate_request("GET", "/pets/1").ok

@@ -23,7 +23,8 @@ Requests
 - path: the raw request path as sent, percent-encoded, possibly with "?query" (then leave
   query as None); query: the raw query string, when the path has none.
 - headers: a dict, any mapping with items() (several values per name are fine), or
-  (name, value) pairs; names and values str or bytes. Cookies go in the Cookie header.
+  (name, value) pairs; names and values str (sent as UTF-8) or bytes (sent as they are).
+  Cookies go in the Cookie header.
 - body: bytes, bytearray, memoryview (any buffer) or str, read in place without a copy;
   None when the request has no body.
 - content_length: the declared Content-Length, when known before the body is read: more than
@@ -53,8 +54,9 @@ Keyword arguments of Spec.from_file, Spec.from_text and Spec.from_dict, with the
   `format` an annotation only; True forces assertion.
 - credential_check=None: a callable(credential) -> bool run for each credential that is
   present and well-formed (credential.scheme, .type, .http_scheme, .value); False rejects it
-  (401). It runs with the GIL held, from the validating thread. A callback that raises
-  rejects the credential; its exception is discarded, since it could carry the credential.
+  (401). It runs with the GIL held, from the validating thread. A callback that raises an
+  Exception rejects the credential; the exception is discarded, since it could carry the
+  credential (KeyboardInterrupt and SystemExit propagate from validate_request).
 - max_depth=256: deepest JSON nesting accepted in bodies and parameters.
 - max_errors=100: errors kept in mode "all".
 - max_headers=256, max_header_bytes=65536, max_query_parameters=1024: request limits (400).
@@ -94,7 +96,7 @@ same program as the `specgate` executable.
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Iterable, Mapping, Optional, Union
+from typing import Any, Callable, Dict, Mapping, Optional, Union
 
 from . import _core
 from ._core import Credential, InstanceError, Operation, RequestError, RequestResult
@@ -145,7 +147,8 @@ class Spec(_core.Spec):
         raise TypeError("use Spec.from_file(), Spec.from_text() or Spec.from_dict()")
 
     @classmethod
-    def _compile(cls, kind: int, source: Any, base_uri: Optional[str], options: dict) -> "Spec":
+    def _compile(cls, kind: int, source: Any, base_uri: Optional[str],
+                 options: Dict[str, Any]) -> "Spec":
         spec = cls.__new__(cls)
         _core.Spec.__init__(spec, kind, source, base_uri, **options)
         return spec
@@ -232,6 +235,8 @@ class Spec(_core.Spec):
         """Compiles a document given as Python values (dicts, lists, str, int, float, bool,
         None), e.g. from yaml.safe_load or json.load. Problems carry no line numbers.
         Raises SpecError listing every problem."""
+        if not isinstance(document, dict) and isinstance(document, Mapping):
+            document = dict(document)
         return cls._compile(_core.SOURCE_OBJECT, document, base_uri, dict(
             mode=mode, max_body_bytes=max_body_bytes,
             ignore_trailing_slash=ignore_trailing_slash, format_assertion=format_assertion,

@@ -8,12 +8,12 @@ found/invalid, 2 bad usage or unusable spec.
 from __future__ import annotations
 
 import sys
-from typing import List, Optional
+from typing import IO, Any, List, Optional
 
 from . import _core
 
 
-def _write(stream, data: bytes) -> None:
+def _write(stream: IO[Any], data: bytes) -> None:
     if not data:
         return
     buffer = getattr(stream, "buffer", None)

@@ -2,7 +2,7 @@
 # Hand-written; keep in step with the binding. Users import from `specgate`, not from here.
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Iterable, List, Mapping, Optional, Sequence, Tuple, Union, final
 
 _Text = Union[str, bytes]
 _Buffer = Union[bytes, bytearray, memoryview, str]
@@ -41,6 +41,7 @@ class RequestError:
     @property
     def message(self) -> str: ...
 
+@final
 class RequestResult:
     """The outcome of validating one request or response. Immutable; true when ok."""
 

@@ -57,7 +57,8 @@ SPECGATE_VALIDATE_RESPONSES        None       check each response of a valid req
                                               Spec.validate_response; None: app.testing
 =================================  =========  ================================================
 
-A response that breaks the contract is logged at WARNING. When app.testing is true (and not in
+The verdict is left in g.specgate_response. A response that breaks the contract is logged at
+WARNING (specgate.wsgi.log_contract_break). When app.testing is true (and not in
 shadow mode) it is also replaced by a 500 problem document listing the errors, so a test that
 checks the status catches the break; in production it is sent unchanged, since a contract
 drift should be seen in logs, not turned into an outage. Streamed responses (send_file,
@@ -80,7 +81,8 @@ stream (`wsgi.input_terminated`) and handed to the view the same way. Flask's ow
 MAX_CONTENT_LENGTH still applies while reading: a body above it ends in Flask's 413.
 
 The validation hook runs before the app's other before_request functions, and the response
-check after the app's other after_request functions, so it sees the final response.
+check after the app's other after_request functions, so it sees the final response. Every
+method is validated, OPTIONS too: a CORS preflight passes only if the document declares it.
 
 Thread safety: a SpecGate and the Spec it holds are shared by all requests; per-request state
 lives on flask.g.
@@ -90,7 +92,7 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any, Callable, Dict, Optional, Set, TypeVar
+from typing import Any, Callable, Dict, Optional, Set, Tuple, TypeVar
 
 from flask import Flask, Response, current_app, g, request
 
@@ -259,7 +261,7 @@ class SpecGate:
             content_type=PROBLEM_JSON)
 
 
-def _read_body(limit: int):
+def _read_body(limit: int) -> Tuple[Optional[bytes], Optional[int]]:
     """(body, declared length) of the current request, reading at most limit + 1 bytes and
     leaving the whole body readable by the view."""
     environ = request.environ

@@ -75,14 +75,18 @@ import os
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 from urllib.parse import quote, unquote_to_bytes
 
-from . import RequestResult, Spec
+from . import RequestResult, Spec, _core
 
 __all__ = [
     "PROBLEM_JSON",
     "RESPONSE_RESULT_KEY",
     "RESULT_KEY",
     "ValidationMiddleware",
+    "contract_break_problem",
     "load_spec",
+    "log_contract_break",
+    "log_rejection",
+    "problem_headers",
     "request_headers",
     "request_target",
 ]
@@ -120,7 +124,7 @@ def load_spec(source: SpecSource, **options: Any) -> Spec:
     them raises ValueError, rather than being silently ignored.
     """
     given = {name: value for name, value in options.items() if value is not None}
-    if isinstance(source, Spec):
+    if isinstance(source, _core.Spec):
         compiled = source.options
         for name, value in given.items():
             have = compiled.get(name)
@@ -134,7 +138,8 @@ def load_spec(source: SpecSource, **options: Any) -> Spec:
         return Spec.from_dict(source, **given)
     if isinstance(source, (str, os.PathLike)):
         return Spec.from_file(source, **given)
-    raise TypeError(f"specgate: expected a Spec, a file path or a dict, not {type(source).__name__}")
+    raise TypeError("specgate: expected a Spec, a file path or a dict, "
+                    f"not {type(source).__name__}")
 
 
 # ------------------------------------------------------------------ the request, from the environ
@@ -245,7 +250,9 @@ class _PrefixedStream:
 
     def read(self, size: Optional[int] = -1) -> bytes:
         if size is None or size < 0:
-            return self._prefix.read() + self._stream.read()
+            # Sized reads only: PEP 3333 does not promise read() without an argument.
+            rest = iter(lambda: self._stream.read(_READ_CHUNK), b"")
+            return self._prefix.read() + b"".join(rest)
         data = self._prefix.read(size)
         if len(data) < size:
             data += self._stream.read(size - len(data))
@@ -283,7 +290,9 @@ def _read_body(environ: Dict[str, Any], limit: int) -> Tuple[Optional[bytes], Op
     plan, length = _body_plan(environ, limit)
     if plan == _NO_BODY or plan == _TOO_LARGE:
         return None, length, None
-    stream = environ.get("wsgi.input") or io.BytesIO()
+    stream = environ.get("wsgi.input")
+    if stream is None:
+        stream = io.BytesIO()
     data = _read_at_most(stream, length if plan == _EXACT else limit + 1)
     if len(data) > limit:
         return data, length, _PrefixedStream(data, stream)
