@@ -9,14 +9,17 @@ openapi-core jsonschema-rs fastjsonschema jsonschema orjson (missing ones are sk
 
 What is timed:
   requests   full request validation against tests/data/specs/clinic.yaml: a small POST with a
-             JSON body and a bearer token, and a GET with a typed path parameter. specgate gets the raw method, path, headers and body bytes;
-             openapi-core gets the werkzeug request a framework already has, wrapped the way its
-             documentation says (WerkzeugOpenAPIRequest), and OpenAPI.validate_request.
+             JSON body and a bearer token, and a GET with a typed path parameter. specgate
+             gets the raw method, path, headers and body bytes; openapi-core gets the werkzeug
+             request a framework already has, wrapped the way its documentation says
+             (WerkzeugOpenAPIRequest), and OpenAPI.validate_request.
   bodies     body validation from the bytes received: the parse each library needs (orjson.loads
              or json.loads) plus validation, against the clinic's Patient schema written as
              draft-07, for a small object and for an array of 200 of them. specgate reads the
              bytes itself: Schema.is_valid(bytes).
-  threads    specgate throughput with 1 and 2 Python threads sharing one Spec / Schema.
+  threads    specgate throughput with 1 and 2 Python threads sharing one Spec / Schema, and
+             the same for hashlib.sha256 (which releases the GIL) as a reference: what this
+             machine gives two threads at all.
 
 How: every candidate is a timeit statement; the candidates of a group run interleaved, one
 timing each per round, in rounds (the order rotating), and each reports the median of its

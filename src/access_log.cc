@@ -662,7 +662,8 @@ AccessLogReader::LineStatus AccessLogReader::next_line(std::string_view* line) {
       pos_ = 0;
     }
     if (!fill()) {
-      if (buffer_.size() > pos_) {
+      // After a read or gzip error the rest is a fragment, not a line.
+      if (buffer_.size() > pos_ && error_.empty()) {
         // The last line has no newline.
         ++line_number_;
         std::string_view found(buffer_.data() + pos_, buffer_.size() - pos_);

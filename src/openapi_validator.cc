@@ -5,6 +5,9 @@
 // read: a 413 body is not parsed, a 401 request's parameters are not decoded.
 #include "openapi_validator.h"
 
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -393,13 +396,25 @@ void RequestEngine::check_parameters(const CompiledSpec& spec, ScratchDocument& 
       if (!value.IsString()) continue;
       std::string_view text(value.GetString(), value.GetStringLength());
       rapidjson::Document parsed(&allocator);
-      parsed.Parse<rapidjson::kParseFullPrecisionFlag | rapidjson::kParseValidateEncodingFlag |
-                   rapidjson::kParseIterativeFlag>(text.data(), text.size());
-      if (parsed.HasParseError()) {
-        add_error(location, p.spec.name, "json", "parameter is not valid JSON");
+      DepthLimitedHandler<rapidjson::Document> handler{parsed, options_->max_depth};
+      rapidjson::ParseResult parse_result;
+      auto generate = [&](rapidjson::Document&) {
+        rapidjson::Reader reader;
+        rapidjson::MemoryStream stream(text.data(), text.size());
+        parse_result = reader.Parse<rapidjson::kParseFullPrecisionFlag |
+                                    rapidjson::kParseValidateEncodingFlag |
+                                    rapidjson::kParseIterativeFlag>(stream, handler);
+        return !parse_result.IsError();
+      };
+      parsed.Populate(generate);
+      if (parse_result.IsError()) {
+        add_error(location, p.spec.name, "json",
+                  handler.too_deep ? "parameter JSON is nested deeper than the limit"
+                                   : "parameter is not valid JSON");
         continue;
       }
-      value.CopyFrom(parsed, allocator);
+      // Same allocator: take the parsed value over instead of copying it (no recursion).
+      value.Swap(parsed);
     }
     run_schema(spec, p.schema, value, location, p.spec.name, Direction::kRequest);
     Value key(p.spec.name.data(), static_cast<rapidjson::SizeType>(p.spec.name.size()));

@@ -97,6 +97,10 @@ void ResourceRegistry::add(std::string_view uri, std::string_view json_text) {
 
 void ResourceRegistry::add(std::string_view uri, const rapidjson::Value& document) {
   std::string key(detail::uri_without_fragment(detail::resolve_uri("", uri)));
+  if (detail::json_deeper_than(document, detail::kMaxCopiedValueDepth)) {
+    throw SchemaError({{key, "document is nested deeper than " +
+                                 std::to_string(detail::kMaxCopiedValueDepth) + " levels"}});
+  }
   rapidjson::Document copy;
   copy.CopyFrom(document, copy.GetAllocator());
   impl_->documents[key] = std::move(copy);

@@ -502,6 +502,12 @@ class Compiler {
   }
 
   std::uint32_t add_value(const Value& v) {
+    if (json_deeper_than(v, kMaxCopiedValueDepth)) {
+      // RapidJSON copies recursively; keep hostile nesting away from it.
+      program_->values.PushBack(Value(), program_->values.GetAllocator());
+      too_deep_value_ = true;
+      return program_->values.Size() - 1;
+    }
     Value copy(v, program_->values.GetAllocator());
     program_->values.PushBack(copy, program_->values.GetAllocator());
     return program_->values.Size() - 1;
@@ -741,6 +747,7 @@ class Compiler {
     if (const Value* value = member(v, "const"); value && d != Dialect::kDraft4 &&
                                                  d != Dialect::kOas30) {
       emit(Op::kConst, "const").a = add_value(*value);
+      if (too_deep_value_) problem(info, "const", too_deep_message());
     }
     if (const Value* list = member(v, "enum")) {
       if (!list->IsArray()) {
@@ -750,6 +757,7 @@ class Compiler {
         instr.a = program_->values.Size();
         instr.b = list->Size();
         for (const auto& item : list->GetArray()) add_value(item);
+        if (too_deep_value_) problem(info, "enum", too_deep_message());
       }
     }
     compile_numeric(v, info);
@@ -1135,7 +1143,12 @@ class Compiler {
     return true;
   }
 
+  static std::string too_deep_message() {
+    return "value is nested deeper than " + std::to_string(kMaxCopiedValueDepth) + " levels";
+  }
+
   const CompileOptions& options_;
+  bool too_deep_value_ = false;  // sticky: the compile fails anyway once set
   std::shared_ptr<Program> program_;
   std::vector<Problem> problems_;
   std::unordered_map<const Value*, SchemaInfo> info_;

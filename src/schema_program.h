@@ -184,8 +184,14 @@ struct Program {
   rapidjson::Document values;  // an array holding const/enum values
 };
 
-// Deep JSON equality as JSON Schema defines it (1 == 1.0; member order ignored).
+// Deep JSON equality as JSON Schema defines it (1 == 1.0; member order ignored). Iterative:
+// any nesting depth is safe.
 bool json_equal(const rapidjson::Value& a, const rapidjson::Value& b);
+
+// True when `value` nests containers more than `limit` levels deep (found without recursion).
+// Values are copied (recursively, by RapidJSON) only after this check.
+bool json_deeper_than(const rapidjson::Value& value, std::size_t limit);
+inline constexpr std::size_t kMaxCopiedValueDepth = 1000;
 
 // Compiles `schema`; throws SchemaError with every problem found.
 std::shared_ptr<const Program> compile_program(const rapidjson::Value& schema,

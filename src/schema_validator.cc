@@ -157,7 +157,7 @@ std::string type_list(std::uint32_t mask) {
   return out.empty() ? "nothing" : out;
 }
 
-std::uint64_t hash_json(const Value& v) {
+std::uint64_t scalar_hash(const Value& v) {
   switch (v.GetType()) {
     case rapidjson::kNullType: return 0x9e3779b97f4a7c15ULL;
     case rapidjson::kFalseType: return 1;
@@ -176,18 +176,23 @@ std::uint64_t hash_json(const Value& v) {
       }
       return h;
     }
-    case rapidjson::kArrayType: {
-      std::uint64_t h = 7;
-      for (const auto& item : v.GetArray()) h = h * 31 + hash_json(item);
-      return h;
-    }
-    case rapidjson::kObjectType: {
-      std::uint64_t h = 11;  // order-independent
-      for (const auto& m : v.GetObject()) h += hash_json(m.name) * 131 ^ hash_json(m.value);
-      return h;
-    }
+    case rapidjson::kArrayType: return 0x51ed27 + v.Size();
+    case rapidjson::kObjectType: return 0x2545f491 + v.MemberCount();
   }
   return 0;
+}
+
+// A hash consistent with json_equal (equal values hash equal) that looks one level deep only,
+// so an instance nested a million levels cannot exhaust the stack; collisions just cost a
+// json_equal.
+std::uint64_t hash_json(const Value& v) {
+  std::uint64_t h = scalar_hash(v);
+  if (v.IsArray()) {
+    for (const auto& item : v.GetArray()) h = h * 31 + scalar_hash(item);
+  } else if (v.IsObject()) {
+    for (const auto& m : v.GetObject()) h += scalar_hash(m.name) * 131 ^ scalar_hash(m.value);
+  }
+  return h;
 }
 
 bool only_false(const Program& p, NodeId id) {
@@ -204,7 +209,9 @@ std::string quoted(std::string_view text) {
 
 }  // namespace
 
-bool json_equal(const Value& a, const Value& b) {
+namespace {
+
+bool scalar_equal(const Value& a, const Value& b) {
   if (a.IsNumber() && b.IsNumber()) {
     if (a.IsInt64() && b.IsInt64()) return a.GetInt64() == b.GetInt64();
     if (a.IsUint64() && b.IsUint64()) return a.GetUint64() == b.GetUint64();
@@ -217,24 +224,62 @@ bool json_equal(const Value& a, const Value& b) {
     case rapidjson::kStringType:
       return a.GetStringLength() == b.GetStringLength() &&
              std::memcmp(a.GetString(), b.GetString(), a.GetStringLength()) == 0;
-    case rapidjson::kArrayType: {
-      if (a.Size() != b.Size()) return false;
-      for (rapidjson::SizeType i = 0; i < a.Size(); ++i) {
-        if (!json_equal(a[i], b[i])) return false;
-      }
-      return true;
-    }
-    case rapidjson::kObjectType: {
-      if (a.MemberCount() != b.MemberCount()) return false;
-      for (const auto& m : a.GetObject()) {
-        auto it = b.FindMember(m.name);
-        if (it == b.MemberEnd() || !json_equal(m.value, it->value)) return false;
-      }
-      return true;
-    }
+    case rapidjson::kArrayType:
+      return a.Size() == b.Size();
+    case rapidjson::kObjectType:
+      return a.MemberCount() == b.MemberCount();
     default:
       return true;  // null, true, false: equal types are equal values
   }
+}
+
+}  // namespace
+
+// Iterative, with an explicit stack (kept per thread), so deeply nested values compare without
+// recursion.
+bool json_equal(const Value& a, const Value& b) {
+  if (!scalar_equal(a, b)) return false;
+  if (!a.IsArray() && !a.IsObject()) return true;
+  thread_local std::vector<std::pair<const Value*, const Value*>> pending;
+  std::size_t base = pending.size();  // json_equal does not re-enter, but stay safe
+  pending.emplace_back(&a, &b);
+  bool equal = true;
+  while (pending.size() > base && equal) {
+    auto [x, y] = pending.back();
+    pending.pop_back();
+    if (x->IsArray()) {
+      for (rapidjson::SizeType i = 0; i < x->Size() && equal; ++i) {
+        const Value& xi = (*x)[i];
+        const Value& yi = (*y)[i];
+        if (!scalar_equal(xi, yi)) equal = false;
+        else if (xi.IsArray() || xi.IsObject()) pending.emplace_back(&xi, &yi);
+      }
+    } else {
+      for (auto m = x->MemberBegin(); m != x->MemberEnd() && equal; ++m) {
+        auto it = y->FindMember(m->name);
+        if (it == y->MemberEnd() || !scalar_equal(m->value, it->value)) equal = false;
+        else if (m->value.IsArray() || m->value.IsObject()) pending.emplace_back(&m->value, &it->value);
+      }
+    }
+  }
+  pending.resize(base);
+  return equal;
+}
+
+bool json_deeper_than(const Value& value, std::size_t limit) {
+  std::vector<std::pair<const Value*, std::size_t>> pending{{&value, 1}};
+  while (!pending.empty()) {
+    auto [v, depth] = pending.back();
+    pending.pop_back();
+    if (!v->IsArray() && !v->IsObject()) continue;
+    if (depth > limit) return true;
+    if (v->IsArray()) {
+      for (const auto& item : v->GetArray()) pending.emplace_back(&item, depth + 1);
+    } else {
+      for (const auto& m : v->GetObject()) pending.emplace_back(&m.value, depth + 1);
+    }
+  }
+  return false;
 }
 
 bool Evaluator::run(const Program& program, NodeId root, const Value& instance,

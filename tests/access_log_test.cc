@@ -257,10 +257,10 @@ TEST(JsonLinesTest, DocumentedKeys) {
   EXPECT_EQ(c.target, "/v1/p/1");
   EXPECT_EQ(c.status, 204);
 
-  LogRecord d = parse_ok(
-      LogFormat::kJsonLines,
-      R"({"@timestamp":"t","request":{"method":"GET","uri":"/q","query_string":"?z=1",)"
-      R"("headers":{"Accept":"a/b","X-Multi":["1","2"],"Ignored":true}}})");
+  LogRecord d =
+      parse_ok(LogFormat::kJsonLines,
+               R"({"@timestamp":"t","request":{"method":"GET","uri":"/q","query_string":"?z=1",)"
+               R"("headers":{"Accept":"a/b","X-Multi":["1","2"],"Ignored":true}}})");
   EXPECT_EQ(d.target, "/q?z=1");
   EXPECT_EQ(d.status, 0);
   EXPECT_TRUE(d.headers_complete);
@@ -440,6 +440,8 @@ TEST(GzipTest, TruncatedAndCorruptDataAreErrors) {
   ReadResult truncated = read_all(z.substr(0, z.size() / 2));
   EXPECT_EQ(truncated.error, "the gzip data is truncated");
   EXPECT_LT(truncated.records.size(), 200u);
+  EXPECT_GT(truncated.records.size(), 0u);
+  EXPECT_EQ(truncated.malformed_count, 0u);  // the cut-off fragment is not a line
 
   std::string corrupt = z;
   for (std::size_t i = 20; i < 60; ++i) corrupt[i] = static_cast<char>(corrupt[i] ^ 0x5a);

@@ -72,7 +72,8 @@ def test_validate_valid_and_invalid():
     assert result["status"] == 400 and result["errors"][0]["name"] == "limit"
     # The CLI prints what the binding's RequestResult.json() renders for the same request.
     spec = specgate.Spec.from_file(CLINIC, mode="all")
-    same = spec.validate_request("GET", "/v1/patients?limit=0", headers={"Authorization": "Bearer t"})
+    same = spec.validate_request("GET", "/v1/patients?limit=0",
+                                 headers={"Authorization": "Bearer t"})
     assert invalid.stdout == same.json() + b"\n"
 
 

@@ -46,7 +46,8 @@ def test_no_growth_over_100000_calls(clinic):
             r = clinic.validate_request("POST", "/v1/patients", headers=POST_HEADERS, body=bad_body)
             assert r.status == 400 and r.errors and r.to_problem()["status"] == 400
         elif kind == 3:
-            r = clinic.validate_request("GET", "/v1/patients?limit=5&species=cat", headers=bad_headers)
+            r = clinic.validate_request("GET", "/v1/patients?limit=5&species=cat",
+                                        headers=bad_headers)
             assert r.status == 400 and r.parameters["query"] == {"limit": 5, "species": ["cat"]}
         elif kind == 4:
             r = clinic.validate_request("GET", "/v1/nowhere")

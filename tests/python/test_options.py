@@ -84,7 +84,8 @@ def test_request_limits():
     assert load(max_header_bytes=100).validate_request(
         "GET", "/v1/health", headers=long_value).status == 400
     query = "/v1/patients?" + "&".join(f"p{i}=1" for i in range(20))
-    assert load(max_query_parameters=10).validate_request("GET", query, headers=BEARER).status == 400
+    few = load(max_query_parameters=10)
+    assert few.validate_request("GET", query, headers=BEARER).status == 400
     assert load().validate_request("GET", query, headers=BEARER).ok
 
 
@@ -245,14 +246,15 @@ def test_interpreter_exits_cleanly_with_a_credential_check(tmp_path):
     script = tmp_path / "run.py"
     script.write_text(
         "import specgate, threading\n"
+        "HEADERS = {'Authorization': 'Bearer t'}\n"
         f"spec = specgate.Spec.from_file({str(CLINIC)!r}, credential_check=lambda c: True)\n"
         "def work():\n"
         "    for _ in range(100):\n"
-        "        spec.validate_request('GET', '/v1/patients', headers={'Authorization': 'Bearer t'})\n"
+        "        spec.validate_request('GET', '/v1/patients', headers=HEADERS)\n"
         "threads = [threading.Thread(target=work) for _ in range(2)]\n"
         "[t.start() for t in threads]\n"
         "[t.join() for t in threads]\n"
-        "result = spec.validate_request('GET', '/v1/patients', headers={'Authorization': 'Bearer t'})\n"
+        "result = spec.validate_request('GET', '/v1/patients', headers=HEADERS)\n"
         "print(result.status)\n")
     done = subprocess.run([sys.executable, str(script)], capture_output=True, timeout=60)
     assert done.returncode == 0, done.stderr

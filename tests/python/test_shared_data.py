@@ -1,6 +1,7 @@
 """The binding against the shared reference data: the official JSON-Schema-Test-Suite (every
 case, required, optional and format (asserted), through both is_valid(text) and
-is_valid_object(value)) and the real-world specs. Skips when ../shared is absent (fails under CI=true); see conftest.find_shared.
+is_valid_object(value)) and the real-world specs. Skips when ../shared is absent (fails under
+CI=true); see conftest.find_shared.
 """
 
 from __future__ import annotations

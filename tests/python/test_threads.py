@@ -42,7 +42,8 @@ def test_two_threads_share_a_spec(clinic):
     def posts():
         for i in range(ROUNDS):
             body = PATIENT if i % 2 == 0 else b'{"name": "Rex", "species": "parrot"}'
-            result = clinic.validate_request("POST", "/v1/patients", headers=POST_HEADERS, body=body)
+            result = clinic.validate_request("POST", "/v1/patients", headers=POST_HEADERS,
+                                             body=body)
             if i % 2 == 0:
                 assert result.ok and result.operation_id == "createPatient", result.to_dict()
             else:

@@ -122,7 +122,6 @@ __version__ = "0.1.0"
 #: The dialect names Schema accepts.
 DIALECTS = tuple(_core.dialect_names())
 
-Text = Union[str, bytes]
 Buffer = Union[bytes, bytearray, memoryview, str]
 CredentialCheck = Callable[[Credential], bool]
 
