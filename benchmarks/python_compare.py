@@ -268,7 +268,7 @@ def main() -> int:
                         help="a few thousand iterations per candidate, for CI (< 30 s)")
     args = parser.parse_args()
     rounds, round_seconds, thread_rounds, thread_seconds = (
-        (5, 0.01, 3, 0.1) if args.quick else (15, 0.1, 7, 0.5))
+        (7, 0.03, 3, 0.2) if args.quick else (15, 0.1, 7, 0.5))
 
     print(f"specgate {specgate.__version__}, Python {platform.python_version()}, "
           f"{platform.machine()}, {os.cpu_count()} CPUs, load average "

@@ -20,6 +20,7 @@ Only the standard library is used.
 """
 
 import argparse
+import gzip
 import hashlib
 import json
 import os
@@ -30,7 +31,7 @@ from pathlib import Path
 FUZZ_DIR = Path(__file__).resolve().parent
 SOURCE_DIR = FUZZ_DIR.parent
 CORPUS_DIR = FUZZ_DIR / "corpus"
-TARGETS = ("schema_compile", "instance_validate", "spec_load", "request_validate")
+TARGETS = ("schema_compile", "instance_validate", "spec_load", "request_validate", "access_log")
 
 # Specs larger than this are not used as seeds: libFuzzer mutates small inputs far faster.
 MAX_SHARED_SPEC_BYTES = 32 * 1024
@@ -204,6 +205,27 @@ REQUEST_SEEDS = [
     "GET /v1/health?" + "&".join("p%d=%d" % (i, i) for i in range(40)) + "\n",
 ]
 
+ALB_LINE = ('http 2024-05-01T10:00:00.000000Z app/lb/1 10.0.0.1:5000 10.0.1.2:80 0.001 0.002 0.000'
+            ' 200 200 120 340 "GET https://api.clinic.test:443/v1/patients?limit=5 HTTP/1.1"'
+            ' "curl/8" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:x "Root=1-abc" "-" "-" 0'
+            ' 2024-05-01T10:00:00.000000Z "forward" "-" "-" "10.0.1.2:80" "200" "-" "-"')
+CLF_LINE = '10.0.0.1 - - [01/May/2024:10:00:00 +0000] "POST /v1/patients HTTP/1.1" 201 12'
+COMBINED_LINE = CLF_LINE + ' "https://ref.test/" "Mozilla/5.0"'
+JSONL_LINE = ('{"method": "GET", "uri": "/v1/patients/7", "status": 200, "time": "t",'
+              ' "headers": {"Authorization": "Bearer x", "X-Request-Id": ["a", "b"]}}')
+
+LOG_SEEDS = [
+    ALB_LINE + "\n" + ALB_LINE.replace("limit=5", "limit=500") + "\n",
+    CLF_LINE + "\n" + CLF_LINE.replace("/v1/patients", "/v1/nope") + "\n\n",
+    COMBINED_LINE + "\r\n" + COMBINED_LINE.replace("POST", "DELETE") + "\r\n",
+    JSONL_LINE + "\n" + '{"request": "GET /v1/health HTTP/1.1", "status": "200"}\n',
+    '{"request": {"method": "PUT", "path": "https://x.test/v1/uploads?a=1"}, "response": {"status": 204}}\n',
+    "garbage\n" + CLF_LINE + "\n" + "\x1b[31mred\x1b[0m\n" + "x" * 300 + "\n" + CLF_LINE,
+    '10.0.0.1 - - [01/May/2024:10:00:00 +0000] "GET /v1/patients/%ZZ\\x00 HTTP/1.1" 400 -\n',
+    '10.0.0.1 - - [bad date] "GET" 99999999999 -\n- - - - - - -\n',
+    '{"method": "GET", "url": "/v1/search", "query": "q=%E2%82", "status": 1e400}\n',
+]
+
 # ------------------------------------------------------------------ writing
 
 
@@ -250,6 +272,16 @@ def in_tree_seeds():
         yield "spec_load", "seed-", seed
     for seed in REQUEST_SEEDS:
         yield "request_validate", "seed-", seed
+    for seed in LOG_SEEDS:
+        yield "access_log", "seed-", seed
+    # gzip: whole, two members back to back, and cut short.
+    packed = gzip.compress(LOG_SEEDS[0].encode(), mtime=0)
+    yield "access_log", "seed-", packed
+    yield "access_log", "seed-", packed + gzip.compress(LOG_SEEDS[1].encode(), mtime=0)
+    yield "access_log", "seed-", packed[: len(packed) // 2]
+    for path in sorted((SOURCE_DIR / "tests" / "data" / "logs").glob("*")):
+        if path.is_file() and path.stat().st_size <= 64 * 1024:
+            yield "access_log", "td-", path.read_bytes()
     specs = SOURCE_DIR / "tests" / "data" / "specs"
     for path in sorted(specs.rglob("*")):
         if path.is_file():

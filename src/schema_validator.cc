@@ -370,8 +370,15 @@ bool Evaluator::eval(NodeId id, const Value& v, Annotations* annotations) {
   if (node.begin == node.end) return true;
   if (node.only_type) return check_type(program_->code[node.begin], v);
   if (frames_ >= frame_limit_) {
-    fail(program_->code[node.begin], [&] { return std::string("schema recursion is deeper than the limit (a $ref cycle that never descends into "
-         "the instance?)"); });
+    // Unbounded schema recursion always runs through a reference cycle: report it as $ref, at
+    // the schema where the limit was reached.
+    Instr at = program_->code[node.begin];
+    at.keyword = "$ref";
+    fail(at, [] {
+      return std::string(
+          "schema recursion is deeper than the limit (a $ref cycle that never descends into the "
+          "instance?)");
+    });
     return false;
   }
   ++frames_;
