@@ -61,6 +61,7 @@
 #include <map>
 #include <optional>
 #include <sstream>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 
@@ -128,7 +129,7 @@ std::string truncated(std::string s, std::size_t max_chars) {
   return s;
 }
 
-bool all_of(std::string_view s, int (*pred)(int)) {
+bool all_chars(std::string_view s, int (*pred)(int)) {
   return std::all_of(s.begin(), s.end(),
                      [pred](char c) { return pred(static_cast<unsigned char>(c)) != 0; });
 }
@@ -137,7 +138,7 @@ bool all_of(std::string_view s, int (*pred)(int)) {
 // with four digits or more, or a long token with a digit in it.
 bool is_id(std::string_view s) {
   if (s.empty()) return false;
-  if (all_of(s, [](int c) { return std::isdigit(c); })) return true;
+  if (all_chars(s, [](int c) { return std::isdigit(c); })) return true;
   bool has_digit = std::any_of(s.begin(), s.end(),
                                [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
   if (s.size() == 36 && s[8] == '-' && s[13] == '-' && s[18] == '-' && s[23] == '-') {
@@ -148,14 +149,15 @@ bool is_id(std::string_view s) {
     }
     if (ok) return true;
   }
-  if (s.size() >= 8 && has_digit && all_of(s, [](int c) { return std::isxdigit(c); })) return true;
+  if (s.size() >= 8 && has_digit && all_chars(s, [](int c) { return std::isxdigit(c); }))
+    return true;
   // Order numbers and dates ("INV-2024-000123", "2024-03-01"), but not "v1" or "sha256".
   if (std::count_if(s.begin(), s.end(),
                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }) >= 4) {
     return true;
   }
   return s.size() >= 16 && has_digit &&
-         all_of(s, [](int c) { return std::isalnum(c) || c == '-' || c == '_' ? 1 : 0; });
+         all_chars(s, [](int c) { return std::isalnum(c) || c == '-' || c == '_' ? 1 : 0; });
 }
 
 // "/v1/owners/12/pets/9.json" -> "/v1/owners/{id}/pets/{id}.json".

@@ -21,7 +21,10 @@ Fields of a record (absent values are null):
                         null when forwarded
     errors              up to 5 validation errors: location, name, keyword, message (messages
                         never echo a submitted value)
-    validation_us       time spent in request validation, body read included
+    validation_us       wall-clock time of request validation (the SpecGate hook: headers
+                        collected, body read, validate_request), waits for the GIL and the
+                        CPU included
+    validation_cpu_us   CPU time of the same, this thread only: the cost itself
     upstream_ms         time waiting for the API, all attempts
     total_ms            time in the gateway
     attempts, retries   upstream attempts, and those beyond the first

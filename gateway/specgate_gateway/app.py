@@ -170,6 +170,7 @@ def _arrive() -> Optional[Response]:
     gateway = _gateway()
     g.scheme = client_scheme(request.environ, gateway.settings.trusted_proxies)
     if g.internal or g.scheme == "https":
+        g.validation_cpu_started = time.thread_time()
         g.validation_started = time.perf_counter()
         return None
     g.reason = "https_required"
@@ -187,12 +188,14 @@ def _arrive() -> Optional[Response]:
 
 def _validated() -> None:
     g.validation_ended = time.perf_counter()
+    g.validation_cpu_ended = time.thread_time()
 
 
 def _validated_response(response: Response) -> Response:
     # Runs first among after_request functions: a rejection's validation ends here.
     if "validation_ended" not in g:
         g.validation_ended = time.perf_counter()
+        g.validation_cpu_ended = time.thread_time()
     return response
 
 
@@ -285,7 +288,42 @@ def _depart(response: Response) -> Response:
         _record(gateway, response, request_id)
     except Exception:  # the answer must go out even if the log or a metric fails
         logger.exception("could not record the request")
+    _drain_later(response, gateway.settings.drain_bytes)
     return response
+
+
+def _drain_later(response: Response, limit: int) -> None:
+    """Reads what is left of a refused request body once the 413 is sent.
+
+    A 413 is decided from Content-Length without reading the body (or after reading just past
+    the limit). gunicorn then answers "Connection: keep-alive" but, finding more than 64 KiB of
+    body left, closes the connection instead of reading it: the client's next request on it
+    fails with "connection closed without response". Reading and discarding up to `limit`
+    bytes keeps the connection usable; a larger body ends the connection, which is the point
+    of refusing it. Other answers leave no unread body: the gate or the proxy read it whole.
+    """
+    if response.status_code != 413 or limit <= 0:
+        return
+    declared = request.content_length
+    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    if not (declared or chunked) or (declared and declared > limit):
+        return
+    stream = request.environ.get("wsgi.input")
+    if stream is None:
+        return
+
+    def drain() -> None:
+        remaining = limit
+        try:
+            while remaining > 0:
+                chunk = stream.read(min(65536, remaining))
+                if not chunk:
+                    return
+                remaining -= len(chunk)
+        except Exception:  # the client went away: no connection left to keep usable
+            return
+
+    response.call_on_close(drain)
 
 
 def _record(gateway: Gateway, response: Response, request_id: str) -> None:
@@ -295,9 +333,11 @@ def _record(gateway: Gateway, response: Response, request_id: str) -> None:
     outcome: Optional[Outcome] = g.get("outcome")
     status = response.status_code
 
-    validation_us = None
+    validation_us = validation_cpu_us = None
     if result is not None and "validation_started" in g:
         validation_us = int((g.get("validation_ended", now) - g.validation_started) * 1e6)
+        validation_cpu_us = int((g.get("validation_cpu_ended", time.thread_time())
+                                 - g.validation_cpu_started) * 1e6)
 
     reason = g.get("reason")
     if status == 308 and reason == "https_required":
@@ -345,6 +385,7 @@ def _record(gateway: Gateway, response: Response, request_id: str) -> None:
         "errors": (error_entries(result.errors)
                    if result is not None and not result.ok else None),
         "validation_us": validation_us,
+        "validation_cpu_us": validation_cpu_us,
         "response_validation_us": g.get("response_validation_us"),
         "upstream_ms": round(upstream_s * 1000, 3) if upstream_s is not None else None,
         "total_ms": round(total_s * 1000, 3),

@@ -22,6 +22,10 @@ GATEWAY_VALIDATE                1                      0: forward everything unc
                                                        load test's baseline)
 GATEWAY_VALIDATE_RESPONSES      1                      check upstream answers, log-only
 GATEWAY_MAX_BODY_BYTES          1048576                larger request bodies are a 413
+GATEWAY_DRAIN_BYTES             4194304                a refused body up to this size is read and
+                                                       discarded after the 413, so the client's
+                                                       keep-alive connection stays usable; larger
+                                                       ones end the connection
 GATEWAY_CONNECT_TIMEOUT         0.5                    seconds, per attempt
 GATEWAY_READ_TIMEOUT            5.0                    seconds to the upstream's first byte,
                                                        per attempt
@@ -81,6 +85,7 @@ class Settings:
     validate: bool = True
     validate_responses: bool = True
     max_body_bytes: int = 1048576
+    drain_bytes: int = 4194304
     connect_timeout: float = 0.5
     read_timeout: float = 5.0
     deadline: float = 10.0
@@ -117,6 +122,7 @@ class Settings:
             validate=reader.flag("GATEWAY_VALIDATE", True),
             validate_responses=reader.flag("GATEWAY_VALIDATE_RESPONSES", True),
             max_body_bytes=int(reader.number("GATEWAY_MAX_BODY_BYTES", 1048576, minimum=0)),
+            drain_bytes=int(reader.number("GATEWAY_DRAIN_BYTES", 4194304, minimum=0)),
             connect_timeout=reader.number("GATEWAY_CONNECT_TIMEOUT", 0.5, minimum=0.001),
             read_timeout=reader.number("GATEWAY_READ_TIMEOUT", 5.0, minimum=0.001),
             deadline=reader.number("GATEWAY_DEADLINE", 10.0, minimum=0.001),

@@ -11,6 +11,7 @@ from gwtest import AUTH
 LOG_FIELDS = {
     "ts", "request_id", "client", "scheme", "host", "method", "path", "query", "http_version",
     "route", "operation_id", "status", "outcome", "reason", "errors", "validation_us",
+    "validation_cpu_us",
     "response_validation_us", "upstream_ms", "total_ms", "attempts", "retries",
     "upstream_status", "contract_break", "contract_errors", "bytes_in", "bytes_out",
     "user_agent", "worker", "spec_generation",
@@ -23,9 +24,10 @@ def _metric(text: str, name: str, **labels: str) -> float:
     for line in text.splitlines():
         if not line.startswith(name + "{") and not line.startswith(name + " "):
             continue
-        sample_labels = dict(re.findall(r'(\w+)="([^"]*)"', line.split("}")[0]))
+        head, value = line.rsplit(" ", 1)
+        sample_labels = dict(re.findall(r'(\w+)="([^"]*)"', head))
         if all(sample_labels.get(k) == v for k, v in labels.items()):
-            total += float(line.rsplit(" ", 1)[1])
+            total += float(value)
     return total
 
 
@@ -75,21 +77,25 @@ def test_contract_break_is_logged_counted_and_forwarded(main_gateway, client, up
 
 
 def test_metrics_aggregate_workers(main_gateway, upstream):
-    # Fresh connections land on both workers; /metrics from any worker counts them all.
+    # Fresh connections spread over both workers; /metrics, answered by either, counts all.
     marker_route = "/staff/{staffId}"
     before = _metric(main_gateway.metrics(), "gateway_requests_total", route=marker_route,
                      status="200")
-    for _ in range(12):
+    sent = []
+    workers = set()
+    while len(sent) < 40 and (len(workers) < 2 or len(sent) < 10):
+        request_id = f"spread-{uuid.uuid4().hex[:12]}"
         session = main_gateway.session()
         response = session.get(main_gateway.url + "/v1/staff/1",
-                               headers={**AUTH, "Connection": "close"}, timeout=5)
-        assert response.status_code == 200
+                               headers={**AUTH, "Connection": "close",
+                                        "X-Request-Id": request_id}, timeout=5)
         session.close()
-    text = main_gateway.metrics()
-    workers = {r["worker"] for r in main_gateway.log_records() if r["route"] == marker_route}
-    assert len(workers) >= 1
-    assert _metric(text, "gateway_requests_total", route=marker_route, status="200",
-                   method="GET", reason="forwarded") == before + 12
+        assert response.status_code == 200
+        sent.append(request_id)
+        workers.add(main_gateway.log_record(request_id)["worker"])
+    assert len(workers) == 2, "40 new connections all went to one worker"
+    assert _metric(main_gateway.metrics(), "gateway_requests_total", route=marker_route,
+                   status="200", method="GET", reason="forwarded") == before + len(sent)
 
 
 def test_metrics_have_reasons_latencies_and_breaker(main_gateway, client, upstream):

@@ -106,3 +106,14 @@ def test_credential_in_query_is_redacted_in_log(main_gateway, client, upstream):
     assert response.status_code == 200
     record = main_gateway.log_record(request_id)
     assert record["query"] == "limit=5&access_token=REDACTED"
+
+
+def test_connection_stays_usable_after_413(main_gateway, client, upstream):
+    # The refused body is read and discarded after the answer: the client's keep-alive
+    # connection, which gunicorn announced as reusable, must serve the next request.
+    for size in (70000, 300000):
+        refused = client.post(main_gateway.url + "/v1/patients/3/notes",
+                              data=b'{"text": "' + b"x" * size + b'"}', headers=JSON_AUTH,
+                              timeout=5)
+        assert refused.status_code == 413
+        assert client.get(main_gateway.url + "/v1/hospital", timeout=5).status_code == 200
