@@ -8,6 +8,9 @@
 # `apt-get update` runs only when something has to be installed, so a second run is a no-op.
 
 SPECGATE_APT_PACKAGES=(
+  python3
+  python3-venv
+  python3-dev
   g++
   cmake
   ninja-build
@@ -76,6 +79,26 @@ specgate_build() {
   fi
   specgate_log "building ${build_dir} ${*:-(all targets)}"
   cmake --build "${build_dir}" -j"$(nproc)" "${targets[@]}"
+}
+
+# The project's Python virtual environment (.venv, git-ignored): the test and gateway
+# dependencies from requirements-dev.txt, then specgate itself built from this tree with
+# `pip install .` (scikit-build-core compiles the C++ core and the extension). Idempotent: the
+# venv is reused and pip skips what is installed; the package is rebuilt incrementally.
+specgate_setup_python() {
+  local venv="${SPECGATE_ROOT}/.venv"
+  local python="${SPECGATE_PYTHON:-python3}"
+  if [[ ! -x "${venv}/bin/python" ]]; then
+    specgate_log "creating ${venv}"
+    "${python}" -m venv "${venv}"
+  fi
+  specgate_log "installing Python dependencies into .venv"
+  "${venv}/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
+  "${venv}/bin/python" -m pip install -q --disable-pip-version-check \
+    -r "${SPECGATE_ROOT}/requirements-dev.txt"
+  specgate_log "building and installing the specgate Python package"
+  "${venv}/bin/python" -m pip install -q --disable-pip-version-check --no-build-isolation \
+    "${SPECGATE_ROOT}"
 }
 
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then

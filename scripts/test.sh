@@ -39,12 +39,23 @@ if [[ ${status} -ne 0 ]]; then
 fi
 
 if [[ -n "${SPECGATE_SANITIZE:-}" ]]; then
-  specgate_log "benchmarks skipped in a sanitizer build"
-else
-  for benchmark in "${build_dir}"/benchmarks/*_benchmark; do
-    specgate_log "$(basename "${benchmark}") (short mode)"
-    "${benchmark}" --benchmark_min_time=0.01
-  done
+  specgate_log "benchmarks and Python tests skipped in a sanitizer build"
+  print_ctest_summary
+  exit 0
 fi
 
+for benchmark in "${build_dir}"/benchmarks/*_benchmark; do
+  specgate_log "$(basename "${benchmark}") (short mode)"
+  "${benchmark}" --benchmark_min_time=0.01
+done
+
+# The Python package, the Flask extension, the WSGI middleware and the gateway, against real
+# gunicorn servers and TLS on loopback.
+specgate_setup_python
+specgate_log "pytest"
+pytest_status=0
+(cd "${SPECGATE_ROOT}" && .venv/bin/python -m pytest -q -p no:cacheprovider tests/python tests/gateway) ||
+  pytest_status=$?
+
 print_ctest_summary
+exit "${pytest_status}"

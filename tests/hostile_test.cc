@@ -8,6 +8,7 @@
 #include <specgate/json_schema.h>
 #include <specgate/openapi.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <fstream>
 #include <limits>
@@ -684,6 +685,23 @@ TEST(HostileSpecs, DeeplyNestedYamlAndJsonSpecsAreRefused) {
   std::string block;
   for (int i = 0; i < 2000; ++i) block += std::string(static_cast<std::size_t>(i), ' ') + "a:\n";
   EXPECT_THROW(Spec::load(block), SpecError);
+}
+
+// Found by spec_load_fuzzer: libyaml moves to a new line at the end of a text that lacks a
+// final newline, and the error location then names a line the text does not have.
+TEST(HostileSpecs, YamlErrorLocationStaysInsideTheText) {
+  for (std::string text : {std::string("openapi: 3.0.3\ninfo: x\ntths"),
+                           std::string("a: b\nc")}) {
+    std::size_t lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+    try {
+      Spec::load(text);
+      ADD_FAILURE() << "loaded";
+    } catch (const SpecError& error) {
+      for (const Problem& problem : error.problems()) {
+        EXPECT_LE(problem.line, lines) << problem.message;
+      }
+    }
+  }
 }
 
 TEST(HostileSpecs, MaxSpecBytesIsEnforced) {

@@ -22,9 +22,8 @@ Fields of a record (absent values are null):
     errors              up to 5 validation errors: location, name, keyword, message (messages
                         never echo a submitted value)
     validation_us       wall-clock time of request validation (the SpecGate hook: headers
-                        collected, body read, validate_request), waits for the GIL and the
-                        CPU included
-    validation_cpu_us   CPU time of the same, this thread only: the cost itself
+                        collected, body read, validate_request); under load it includes
+                        waiting for the GIL and for a CPU
     upstream_ms         time waiting for the API, all attempts
     total_ms            time in the gateway
     attempts, retries   upstream attempts, and those beyond the first

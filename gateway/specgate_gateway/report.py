@@ -14,9 +14,9 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from .access_log import alb_line
 
@@ -59,7 +59,6 @@ class Summary:
     retried_then_answered: int = 0
     contract_breaks: int = 0
     validation_us: List[int] = field(default_factory=list)
-    validation_cpu_us: List[int] = field(default_factory=list)
     upstream_ms: List[float] = field(default_factory=list)
     total_ms: List[float] = field(default_factory=list)
     top_failing: List[Tuple[Tuple[str, str, str, int], int]] = field(default_factory=list)
@@ -103,8 +102,6 @@ def summarize(records: Iterable[Mapping[str, Any]], top: int = 12) -> Summary:
             summary.contract_breaks += 1
         if record.get("validation_us") is not None:
             summary.validation_us.append(int(record["validation_us"]))
-        if record.get("validation_cpu_us") is not None:
-            summary.validation_cpu_us.append(int(record["validation_cpu_us"]))
         if record.get("upstream_ms") is not None:
             summary.upstream_ms.append(float(record["upstream_ms"]))
         summary.total_ms.append(float(record.get("total_ms") or 0.0))
@@ -169,9 +166,7 @@ def text_table(summary: Summary, extra_lines: Sequence[str] = ()) -> str:
     lines.append(
         "latency added by validation (SpecGate hook: headers, body, validate): "
         f"p50 {_fmt(percentile(summary.validation_us, 0.5), 'µs', 0)}, "
-        f"p99 {_fmt(percentile(summary.validation_us, 0.99), 'µs', 0)} wall clock; CPU "
-        f"p50 {_fmt(percentile(summary.validation_cpu_us, 0.5), 'µs', 0)}, "
-        f"p99 {_fmt(percentile(summary.validation_cpu_us, 0.99), 'µs', 0)}")
+        f"p99 {_fmt(percentile(summary.validation_us, 0.99), 'µs', 0)}")
     lines.append(
         f"time waiting for the API: p50 {_fmt(percentile(summary.upstream_ms, 0.5), 'ms')}, "
         f"p99 {_fmt(percentile(summary.upstream_ms, 0.99), 'ms')}; in the gateway overall: "
@@ -245,7 +240,7 @@ def timeline_svg(records: Sequence[Mapping[str, Any]], width: int = 860,
         index = min(slices - 1, int((t - start) / step))
         buckets[index][series] += 1
     peak = max(sum(b.values()) for b in buckets) or 1
-    left, bottom, top, right = 48, 30, 12, 150
+    left, bottom, top, right = 48, 30, 24, 150
     plot_w = width - left - right
     plot_h = height - bottom - top
     bar_w = plot_w / slices
@@ -277,8 +272,8 @@ def timeline_svg(records: Sequence[Mapping[str, Any]], width: int = 860,
         parts.append(f'<rect x="{width - right + 14}" y="{y - 10}" width="12" height="12" '
                      f'fill="{colour}"/><text x="{width - right + 32}" y="{y}" font-size="12">'
                      f'{html.escape(series)}</text>')
-    parts.append(f'<text x="{left}" y="{top - 2}" font-size="11">requests per '
-                 f'{step:.2f} s</text></svg>')
+    parts.append(f'<text x="{left}" y="12" font-size="11">requests per {step:.2f} s'
+                 f'</text></svg>')
     return "".join(parts)
 
 
@@ -316,7 +311,7 @@ def histogram_svg(values: Sequence[float], unit: str, width: int = 860, bins: in
         index = min(bins - 1, int((math.log10(value) - low) / (high - low) * bins))
         counts[index] += 1
     height, left, bottom = 200, 40, 28
-    plot_w, plot_h = width - left - 20, height - bottom - 10
+    plot_w, plot_h = width - left - 50, height - bottom - 10
     peak = max(counts) or 1
     bar_w = plot_w / bins
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}">']

@@ -112,7 +112,7 @@ class Settings:
             raise SettingsError("GATEWAY_UPSTREAM is required (the hospital API's base URL)")
         parts = urlsplit(upstream)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise SettingsError(f"GATEWAY_UPSTREAM must be an http:// or https:// URL")
+            raise SettingsError("GATEWAY_UPSTREAM must be an http:// or https:// URL")
         state_dir = reader.text("GATEWAY_STATE_DIR", "")
         settings = cls(
             upstream=upstream.rstrip("/"),

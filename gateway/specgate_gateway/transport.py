@@ -102,6 +102,6 @@ def response_headers(headers: Iterable[Tuple[str, str]]) -> List[Tuple[str, str]
     for name, value in headers:
         if name.lower() == "connection":
             named.update(token.strip().lower() for token in value.split(",") if token.strip())
-    dropped = HOP_BY_HOP | named | {"content-length", "strict-transport-security", "server",
-                                     "date"}
+    # Server and Date: gunicorn writes its own; HSTS: the gateway decides it.
+    dropped = HOP_BY_HOP | named | {"content-length", "strict-transport-security", "server", "date"}
     return [(name, value) for name, value in headers if name.lower() not in dropped]

@@ -129,9 +129,10 @@ class Store:
             "phone": "+44 20 7946 0000",
             "emergency_phone": "+44 20 7946 0999",
             "timezone": "Europe/London",
-            "opening_hours": [{"day": day, "opens": "08:00", "closes": "19:00"}
-                              for day in ("mon", "tue", "wed", "thu", "fri")]
-                             + [{"day": "sat", "opens": "09:00", "closes": "13:00"}],
+            "opening_hours": (
+                [{"day": day, "opens": "08:00", "closes": "19:00"}
+                 for day in ("mon", "tue", "wed", "thu", "fri")]
+                + [{"day": "sat", "opens": "09:00", "closes": "13:00"}]),
         }
         roles = ["veterinarian", "veterinarian", "nurse", "technician", "receptionist"]
         names = ["Dr. Ada Brook", "Dr. Sam Okafor", "Lee Park", "Rita Mendes", "Tom Hale"]

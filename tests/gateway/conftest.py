@@ -110,5 +110,3 @@ def client(main_gateway: Gateway) -> Iterator[requests.Session]:
     session = main_gateway.session()
     yield session
     session.close()
-
-

@@ -11,7 +11,6 @@ from gwtest import AUTH
 LOG_FIELDS = {
     "ts", "request_id", "client", "scheme", "host", "method", "path", "query", "http_version",
     "route", "operation_id", "status", "outcome", "reason", "errors", "validation_us",
-    "validation_cpu_us",
     "response_validation_us", "upstream_ms", "total_ms", "attempts", "retries",
     "upstream_status", "contract_break", "contract_errors", "bytes_in", "bytes_out",
     "user_agent", "worker", "spec_generation",

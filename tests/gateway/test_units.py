@@ -167,7 +167,8 @@ def test_client_scheme_trusts_forwarded_proto_only_from_trusted_peers():
 
 
 def test_redirect_location():
-    assert redirect_location("api.example:80", "/v1/a b", "x=1") == "https://api.example/v1/a%20b?x=1"
+    assert redirect_location("api.example:80", "/v1/a b", "x=1") == (
+        "https://api.example/v1/a%20b?x=1")
     assert redirect_location("api.example", "/v1", None, https_port=8443) == (
         "https://api.example:8443/v1")
     assert redirect_location("evil.example/../x", "/v1", None) == "https://localhost/v1"
