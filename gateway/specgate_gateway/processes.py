@@ -136,6 +136,7 @@ class Services:
 
     def _spawn(self, name: str, argv: List[str], log_path: Path,
                env: Optional[Dict[str, str]] = None) -> Service:
+        log_path = log_path.resolve()
         log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(log_path, "wb") as log:
             process = subprocess.Popen(
@@ -173,7 +174,7 @@ class Services:
                 timeout: float = 30.0) -> Service:
         """gunicorn with gateway/gunicorn.conf.py on 127.0.0.1:<free port>; returns once every
         worker has loaded the app. The access log is OUT_DIR/<name>.access.jsonl."""
-        out_dir = Path(out_dir)
+        out_dir = Path(out_dir).resolve()  # the children run in gateway/, not in our cwd
         runtime = out_dir / f"{name}.runtime"
         access_log = out_dir / f"{name}.access.jsonl"
         environment = {key: value for key, value in os.environ.items()
@@ -189,12 +190,12 @@ class Services:
             "PYTHONUNBUFFERED": "1",
         })
         if spec is not None:
-            environment["GATEWAY_SPEC"] = str(spec)
+            environment["GATEWAY_SPEC"] = str(Path(spec).resolve())
         if tls is None:
             environment["GATEWAY_TLS"] = "off"
         else:
-            environment["GATEWAY_CERTFILE"] = str(tls.cert)
-            environment["GATEWAY_KEYFILE"] = str(tls.key)
+            environment["GATEWAY_CERTFILE"] = str(Path(tls.cert).resolve())
+            environment["GATEWAY_KEYFILE"] = str(Path(tls.key).resolve())
         environment.update(env or {})
         argv = [_python(), "-m", "gunicorn", "-c", str(GATEWAY_DIR / "gunicorn.conf.py")]
         service = self._spawn(name, argv, out_dir / f"{name}.log", environment)
