@@ -55,7 +55,7 @@ void BM_StdRegexNestedPlus(benchmark::State& state) {
   }
   state.SetComplexityN(state.range(0));
 }
-BENCHMARK(BM_StdRegexNestedPlus)->DenseRange(10, 22, 4)->Complexity(benchmark::o2N);
+BENCHMARK(BM_StdRegexNestedPlus)->DenseRange(10, 22, 4)->Complexity(benchmark::oAuto);
 
 }  // namespace
 

@@ -127,6 +127,9 @@ const rapidjson::Value* JsonScratch::parse(std::string_view text, std::size_t ma
     return nullptr;
   }
   text_.assign(text.data(), text.size());  // keeps its capacity between calls
+  // RapidJSON's SSE2 scanners load 16 aligned bytes at a time: pad so no load reads past the
+  // buffer. The first NUL still ends the text (NULs inside were rejected above).
+  text_.append(16, '\0');
   begin();
   DepthLimitedHandler<ScratchDocument> handler{*document_, max_depth};
   rapidjson::ParseResult result;

@@ -101,6 +101,9 @@ class Compiler {
   }
 
   std::shared_ptr<const Program> run(const Value& root) {
+    if (!root.IsObject() && !root.IsBool()) {
+      throw SchemaError(std::vector<Problem>{{"", "a schema must be an object or a boolean"}});
+    }
     std::string base = strip_empty_fragment(resolve_uri("", options_.base_uri));
     Dialect dialect = options_.default_dialect;
     std::uint16_t vocabs = kDefaultVocabs;

@@ -290,7 +290,7 @@ bool Evaluator::run(const Program& program, NodeId root, const Value& instance,
   direction_ = options.direction;
   max_depth_ = options.max_depth;
   max_errors_ = options.max_errors == 0 ? 1 : options.max_errors;
-  frame_limit_ = options.max_depth * 8 + 256;
+  frame_limit_ = options.max_depth * 4 + 64;  // bounded stack even with sanitizer frames
   frames_ = 0;
   quiet_ = 0;
   path_.clear();

@@ -92,6 +92,18 @@ SourceLocation location_of_mark(const yaml_mark_t& mark) {
   return SourceLocation{mark.line + 1, mark.column + 1};
 }
 
+// libyaml moves to a new line at the end of a text without a final newline, so an error mark
+// may name a line past the end: clamp it to the end of the text. (Marks count characters, so
+// they cannot simply be turned into byte offsets.)
+SourceLocation location_of_mark(std::string_view text, const yaml_mark_t& mark) {
+  SourceLocation location = location_of_mark(mark);
+  SourceLocation end = location_of_offset(text, text.size());
+  if (location.line > end.line || (location.line == end.line && location.column > end.column)) {
+    return end;
+  }
+  return location;
+}
+
 // From the end of one JSON token to the start of the next one: rapidjson reports scalars and
 // keys after reading them, so where a value starts is found from where the previous token ended.
 std::size_t skip_json_separators(std::string_view text, std::size_t pos) {
@@ -708,13 +720,13 @@ void set_libyaml_error(const yaml_parser_t& parser, std::string_view text, LoadE
       return;
     default: {
       if (parser.context != nullptr) {
-        const SourceLocation context = location_of_mark(parser.context_mark);
+        const SourceLocation context = location_of_mark(text, parser.context_mark);
         message += " (";
         message += parser.context;
         message += " at line " + std::to_string(context.line) + " column " +
                    std::to_string(context.column) + ")";
       }
-      set_error(error, std::move(message), location_of_mark(parser.problem_mark));
+      set_error(error, std::move(message), location_of_mark(text, parser.problem_mark));
       return;
     }
   }

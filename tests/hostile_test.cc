@@ -723,6 +723,21 @@ TEST(HostileSpecs, DuplicateKeysInSpecsAreErrors) {
   EXPECT_THROW(Spec::load("openapi: 3.0.3\nopenapi: 3.1.0\n"), SpecError);
 }
 
+// Found by schema_compile_fuzzer: a root that is neither an object nor a boolean must be a
+// SchemaError, not a std::out_of_range from the compiler's bookkeeping.
+TEST(HostileSchemas, NonSchemaRootIsASchemaError) {
+  for (const char* text : {"1", "null", "[]", "\"x\"", "99999999999999999999"}) {
+    try {
+      Schema::compile(text);
+      ADD_FAILURE() << text << " compiled";
+    } catch (const SchemaError& error) {
+      EXPECT_FALSE(error.problems().empty()) << text;
+    } catch (const std::exception& error) {
+      ADD_FAILURE() << text << ": " << error.what() << " is not a SchemaError";
+    }
+  }
+}
+
 // ------------------------------------------------------------------ enormous enums
 
 TEST(HostileSchemas, HundredThousandEntryEnum) {
