@@ -53,9 +53,12 @@ done
 # gunicorn servers and TLS on loopback.
 specgate_setup_python
 specgate_log "pytest"
+# Two runs: each folder's tests import helpers from its own conftest module.
 pytest_status=0
-(cd "${SPECGATE_ROOT}" && .venv/bin/python -m pytest -q -p no:cacheprovider tests/python tests/gateway) ||
-  pytest_status=$?
+for suite in tests/python tests/gateway; do
+  (cd "${SPECGATE_ROOT}" && .venv/bin/python -m pytest -q -p no:cacheprovider "${suite}") ||
+    pytest_status=$?
+done
 
 print_ctest_summary
 exit "${pytest_status}"
