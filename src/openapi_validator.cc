@@ -545,15 +545,20 @@ void RequestEngine::check_body(const CompiledSpec& spec, const CompiledMedia& me
 
 // ------------------------------------------------------------------ entry points
 
-void RequestEngine::validate(const CompiledSpec& spec, const Request& request,
-                             const RequestOptions& options, RequestResult* result) {
+void RequestEngine::start(const RequestOptions& options, RequestResult* result,
+                          const Header* headers, std::size_t header_count) {
   options_ = &options;
   result_ = result;
   operation_ = nullptr;
   reset(result);
-  headers_ = request.headers;
-  header_count_ = request.header_count;
+  headers_ = headers;
+  header_count_ = header_count;
   query_parsed_ok_ = false;
+}
+
+void RequestEngine::validate(const CompiledSpec& spec, const Request& request,
+                             const RequestOptions& options, RequestResult* result) {
+  start(options, result, request.headers, request.header_count);
 
   if (!match_operation(spec, request.method, request.target, request.query)) return;
 
@@ -602,12 +607,7 @@ void RequestEngine::validate(const CompiledSpec& spec, const Request& request,
 
 void RequestEngine::validate_response(const CompiledSpec& spec, const Response& response,
                                       const RequestOptions& options, RequestResult* result) {
-  options_ = &options;
-  result_ = result;
-  operation_ = nullptr;
-  reset(result);
-  headers_ = response.headers;
-  header_count_ = response.header_count;
+  start(options, result, response.headers, response.header_count);
   if (!match_operation(spec, response.method, response.target, {})) return;
 
   // The response object: the exact code, else its range ("2XX"), else "default".

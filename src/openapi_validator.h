@@ -25,6 +25,9 @@ class RequestEngine {
 
  private:
   void reset(RequestResult* result);
+  // Per-call state shared by validate and validate_response.
+  void start(const RequestOptions& options, RequestResult* result, const Header* headers,
+             std::size_t header_count);
   bool match_operation(const CompiledSpec& spec, std::string_view method, std::string_view target,
                        std::string_view fallback_query);
   bool check_security(const CompiledSpec& spec);
