@@ -71,7 +71,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     spec.emplace(specgate::Spec::load(text, options));
   } catch (const specgate::SpecError& error) {
     SPECGATE_FUZZ_CHECK(!error.problems().empty(), "SpecError without problems");
-    std::size_t lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+    // Line breaks as the loader counts them: LF, CRLF, and a CR on its own.
+    std::size_t lines = 1;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'))) {
+        ++lines;
+      }
+    }
     for (const specgate::Problem& problem : error.problems()) {
       SPECGATE_FUZZ_CHECK(problem.line <= lines, "problem line past the end of the text");
     }

@@ -121,7 +121,8 @@ const rapidjson::Value* JsonScratch::parse(std::string_view text, std::size_t ma
     return nullptr;
   }
   // Parsing in place needs a terminating NUL, so a raw NUL inside would end the text early.
-  if (const void* nul = std::memchr(text.data(), 0, text.size())) {
+  // (memchr must not see the null data() of an empty view.)
+  if (const void* nul = text.empty() ? nullptr : std::memchr(text.data(), 0, text.size())) {
     *error = "JSON text contains a NUL byte at byte " +
              std::to_string(static_cast<const char*>(nul) - text.data());
     return nullptr;

@@ -314,7 +314,7 @@ bool parse_json_part(std::string_view text, rapidjson::Value* out,
                      std::string* error) {
   // A raw NUL is never valid JSON, and RapidJSON's memory stream reads it as the end of input,
   // which would accept whatever follows it.
-  if (std::memchr(text.data(), '\0', text.size()) != nullptr) {
+  if (!text.empty() && std::memchr(text.data(), '\0', text.size()) != nullptr) {
     *error = what + " is not valid JSON: it contains a NUL byte";
     return false;
   }
