@@ -224,7 +224,6 @@ class Compiler {
 
   void index_document(const Value& root, const std::string& uri, Dialect dialect,
                       std::uint16_t vocabs) {
-    documents_.insert(uri);
     if (!uri_map_.count(uri)) uri_map_[uri] = &root;
     std::uint32_t resource = new_resource(&root);
     index_schema(root, uri, uri, "", dialect, vocabs, resource, true);
@@ -1156,7 +1155,6 @@ class Compiler {
   std::vector<Problem> problems_;
   std::unordered_map<const Value*, SchemaInfo> info_;
   std::unordered_map<std::string, const Value*> uri_map_;
-  std::unordered_set<std::string> documents_;
   std::vector<ResourceInfo> resources_;
   std::unordered_map<const Value*, NodeId> node_ids_;
   std::deque<const Value*> worklist_;
