@@ -1510,7 +1510,7 @@ SourceLocation locate_in_yaml(std::string_view text, std::vector<std::string> to
     const bool is_key = !levels.empty() && levels.back().mapping && levels.back().expecting_key;
     if (is_key) {
       walk.on_key(levels.size(), key_text, leaf && key_can_match);
-    } else if (!walk.on_value(levels.size(), !leaf, !mapping, location_of_mark(event.start_mark),
+    } else if (!walk.on_value(levels.size(), !leaf, !mapping, location_of_mark(text, event.start_mark),
                               &found)) {
       return false;
     }
