@@ -95,13 +95,15 @@ SourceLocation location_of_mark(const yaml_mark_t& mark) {
 // libyaml moves to a new line at the end of a text without a final newline, so an error mark
 // may name a line past the end: clamp it to the end of the text. (Marks count characters, so
 // they cannot simply be turned into byte offsets.)
-SourceLocation location_of_mark(std::string_view text, const yaml_mark_t& mark) {
-  SourceLocation location = location_of_mark(mark);
-  SourceLocation end = location_of_offset(text, text.size());
+SourceLocation clamped(SourceLocation location, SourceLocation end) {
   if (location.line > end.line || (location.line == end.line && location.column > end.column)) {
     return end;
   }
   return location;
+}
+
+SourceLocation location_of_mark(std::string_view text, const yaml_mark_t& mark) {
+  return clamped(location_of_mark(mark), location_of_offset(text, text.size()));
 }
 
 // From the end of one JSON token to the start of the next one: rapidjson reports scalars and
@@ -1489,6 +1491,8 @@ SourceLocation locate_in_json(std::string_view text, std::vector<std::string> to
 }
 
 SourceLocation locate_in_yaml(std::string_view text, std::vector<std::string> tokens) {
+  // Marks at the end of a text without a final newline name the next line: clamp to the end.
+  const SourceLocation text_end = location_of_offset(text, text.size());
   struct Level {
     bool mapping = false;
     bool expecting_key = true;
@@ -1510,7 +1514,8 @@ SourceLocation locate_in_yaml(std::string_view text, std::vector<std::string> to
     const bool is_key = !levels.empty() && levels.back().mapping && levels.back().expecting_key;
     if (is_key) {
       walk.on_key(levels.size(), key_text, leaf && key_can_match);
-    } else if (!walk.on_value(levels.size(), !leaf, !mapping, location_of_mark(text, event.start_mark),
+    } else if (!walk.on_value(levels.size(), !leaf, !mapping,
+                              clamped(location_of_mark(event.start_mark), text_end),
                               &found)) {
       return false;
     }
