@@ -138,7 +138,8 @@ const rapidjson::Value* JsonScratch::parse(std::string_view text, std::size_t ma
     rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>, RecyclingAllocator> reader(
         &stack_allocator_);
     rapidjson::InsituStringStream stream(text_.data());
-    result = reader.Parse<kInstanceParseFlags | rapidjson::kParseInsituFlag>(stream, handler);
+    result = handler.finish(
+        reader.Parse<kInstanceParseFlags | rapidjson::kParseInsituFlag>(stream, handler));
     return !result.IsError();
   };
   document_->Populate(generator);

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "json_number.h"
+
 namespace specgate::detail {
 
 // RapidJSON's parse stack frees its buffer after every parse. This allocator keeps the last
@@ -30,13 +32,23 @@ using ScratchDocument =
 
 // Forwards SAX events to a document (through its public handler methods, with
 // GenericDocument::Populate), refusing nesting past `max_depth`: with the iterative parser the
-// C++ stack stays flat, and this keeps the DOM, and later walks over it, bounded.
+// C++ stack stays flat, and this keeps the DOM, and later walks over it, bounded. Parse with
+// kParseNumbersAsStringsFlag (see json_number.h): numbers are converted here, and one beyond
+// double's range stops the parse; finish() then reports it as kParseErrorNumberTooBig.
 template <typename Document>
 struct DepthLimitedHandler {
   Document& document;
   std::size_t max_depth;
   std::size_t depth = 0;
   bool too_deep = false;
+  bool number_too_big = false;
+
+  rapidjson::ParseResult finish(rapidjson::ParseResult result) const {
+    if (number_too_big && result.Code() == rapidjson::kParseErrorTermination) {
+      result.Set(rapidjson::kParseErrorNumberTooBig, result.Offset());
+    }
+    return result;
+  }
 
   bool Null() { return document.Null(); }
   bool Bool(bool b) { return document.Bool(b); }
@@ -45,8 +57,13 @@ struct DepthLimitedHandler {
   bool Int64(std::int64_t i) { return document.Int64(i); }
   bool Uint64(std::uint64_t i) { return document.Uint64(i); }
   bool Double(double d) { return document.Double(d); }
-  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
-    return document.RawNumber(s, n, copy);
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
+    JsonNumber number = convert_json_number({s, n});
+    if (number.kind == JsonNumber::Kind::kTooBig) {
+      number_too_big = true;
+      return false;
+    }
+    return emit_json_number(number, document);
   }
   bool String(const char* s, rapidjson::SizeType n, bool copy) {
     return document.String(s, n, copy);
@@ -71,11 +88,16 @@ struct DepthLimitedHandler {
   }
 };
 
-// The parse flags used for instances: exact numbers, no recursion. UTF-8 is checked over the
-// whole text before parsing (utf8.h skips ASCII eight bytes at a time), which is much cheaper
-// than RapidJSON's per-character kParseValidateEncodingFlag.
+// The parse flags used for instances: numbers converted by DepthLimitedHandler, no recursion.
+// UTF-8 is checked over the whole text before parsing (utf8.h skips ASCII eight bytes at a
+// time), which is much cheaper than RapidJSON's per-character kParseValidateEncodingFlag.
 inline constexpr unsigned kInstanceParseFlags =
-    rapidjson::kParseFullPrecisionFlag | rapidjson::kParseIterativeFlag;
+    rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseIterativeFlag;
+
+// The flags for other outside JSON text (multipart parts, content parameters, schemas):
+// the same, plus RapidJSON's own UTF-8 check.
+inline constexpr unsigned kCheckedParseFlags =
+    kInstanceParseFlags | rapidjson::kParseValidateEncodingFlag;
 
 // Parses JSON text into memory that is reused by the next parse. Once warmed up to the
 // largest document seen, parsing allocates nothing. Not thread-safe.

@@ -324,10 +324,7 @@ bool parse_json_part(std::string_view text, rapidjson::Value* out,
   auto generator = [&](rapidjson::Document&) {
     rapidjson::Reader reader;
     rapidjson::MemoryStream stream(text.data(), text.size());
-    constexpr unsigned kFlags = rapidjson::kParseFullPrecisionFlag |
-                                rapidjson::kParseValidateEncodingFlag |
-                                rapidjson::kParseIterativeFlag;
-    result = reader.Parse<kFlags>(stream, handler);
+    result = handler.finish(reader.Parse<kCheckedParseFlags>(stream, handler));
     return !result.IsError();
   };
   document.Populate(generator);

@@ -401,16 +401,15 @@ void RequestEngine::check_parameters(const CompiledSpec& spec, ScratchDocument& 
       auto generate = [&](rapidjson::Document&) {
         rapidjson::Reader reader;
         rapidjson::MemoryStream stream(text.data(), text.size());
-        parse_result = reader.Parse<rapidjson::kParseFullPrecisionFlag |
-                                    rapidjson::kParseValidateEncodingFlag |
-                                    rapidjson::kParseIterativeFlag>(stream, handler);
+        parse_result = reader.Parse<kCheckedParseFlags>(stream, handler);
         return !parse_result.IsError();
       };
       parsed.Populate(generate);
       if (parse_result.IsError()) {
         add_error(location, p.spec.name, "json",
-                  handler.too_deep ? "parameter JSON is nested deeper than the limit"
-                                   : "parameter is not valid JSON");
+                  handler.too_deep         ? "parameter JSON is nested deeper than the limit"
+                  : handler.number_too_big ? "parameter JSON has a number beyond the range of a double"
+                                           : "parameter is not valid JSON");
         continue;
       }
       // Same allocator: take the parsed value over instead of copying it (no recursion).

@@ -1,6 +1,7 @@
 // The public face of the schema engine: Schema, Validator, ResourceRegistry, dialect names.
 #include <rapidjson/error/en.h>
 
+#include <cstdint>
 #include <map>
 
 #include "json_scratch.h"
@@ -27,12 +28,20 @@ std::string join_problems(const std::vector<Problem>& problems) {
 // Parses schema or registry text (not instances: those go through JsonScratch).
 rapidjson::Document parse_document(std::string_view text, const std::string& where) {
   rapidjson::Document document;
-  document.Parse<rapidjson::kParseFullPrecisionFlag | rapidjson::kParseValidateEncodingFlag |
-                 rapidjson::kParseIterativeFlag>(text.data(), text.size());
-  if (document.HasParseError()) {
+  // No depth limit for schemas: the parser is iterative, and compiling bounds nesting itself.
+  detail::DepthLimitedHandler<rapidjson::Document> handler{document, SIZE_MAX};
+  rapidjson::ParseResult result;
+  auto generate = [&](rapidjson::Document&) {
+    rapidjson::Reader reader;
+    rapidjson::MemoryStream stream(text.data(), text.size());
+    result = handler.finish(reader.Parse<detail::kCheckedParseFlags>(stream, handler));
+    return !result.IsError();
+  };
+  document.Populate(generate);
+  if (result.IsError()) {
     throw SchemaError({{where, std::string("malformed JSON at byte ") +
-                                   std::to_string(document.GetErrorOffset()) + ": " +
-                                   rapidjson::GetParseError_En(document.GetParseError())}});
+                                   std::to_string(result.Offset()) + ": " +
+                                   rapidjson::GetParseError_En(result.Code())}});
   }
   return document;
 }

@@ -295,6 +295,7 @@ bool Evaluator::run(const Program& program, NodeId root, const Value& instance,
   quiet_ = 0;
   path_.clear();
   scope_.clear();
+  refs_.clear();
   arena_.clear();
   return eval(root, instance, nullptr);
 }
@@ -807,7 +808,7 @@ bool Evaluator::exec(const Instr& in, const Node& node, const Value& v, Annotati
       return eval(branch, v, ann);
     }
     case Op::kRef:
-      return eval(in.a, v, ann);
+      return follow(in, in.a, v, ann);
     case Op::kDynamicRef: {
       NodeId target = in.a;
       if (in.c) {
@@ -822,7 +823,7 @@ bool Evaluator::exec(const Instr& in, const Node& node, const Value& v, Annotati
           }
         }
       }
-      return eval(target, v, ann);
+      return follow(in, target, v, ann);
     }
     case Op::kRecursiveRef: {
       NodeId target = in.a;
@@ -834,7 +835,7 @@ bool Evaluator::exec(const Instr& in, const Node& node, const Value& v, Annotati
           }
         }
       }
-      return eval(target, v, ann);
+      return follow(in, target, v, ann);
     }
     case Op::kDiscriminator:
       return discriminate(in, v, ann);
@@ -854,6 +855,27 @@ bool Evaluator::member_allowed(const Instr& in, NodeId schema, const Value::Memb
   if (!enter(in, m.name.GetString(), m.name.GetStringLength(), 0)) return false;
   bool ok = eval(schema, m.value, nullptr);
   path_.pop_back();
+  return ok;
+}
+
+// Follows a reference. A schema entered again for the same instance while still being
+// evaluated there can only recurse forever (a $ref cycle through in-place applicators such as
+// allOf/anyOf/oneOf): that fails at once, where waiting for the frame limit would take time
+// exponential in it whenever the cycle branches. (Found by fuzzing: docs/hardening.md, bug 11.)
+bool Evaluator::follow(const Instr& in, NodeId target, const Value& v, Annotations* ann) {
+  for (auto it = refs_.rbegin(); it != refs_.rend() && it->second == &v; ++it) {
+    if (it->first == target) {
+      fail(in, [] {
+        return std::string(
+            "a $ref cycle that never descends into the instance (a schema refers back to "
+            "itself for the same value)");
+      });
+      return false;
+    }
+  }
+  refs_.emplace_back(target, &v);
+  bool ok = eval(target, v, ann);
+  refs_.pop_back();
   return ok;
 }
 
@@ -940,7 +962,9 @@ bool Evaluator::content(const Instr& in, const Value& v) {
     rapidjson::BaseReaderHandler<> ignore;
     rapidjson::Reader reader;
     rapidjson::MemoryStream stream(text.data(), text.size());
-    if (reader.Parse<rapidjson::kParseIterativeFlag>(stream, ignore).IsError()) {
+    // Numbers as text: only the grammar matters here, nothing is converted.
+    constexpr unsigned kFlags = rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseIterativeFlag;
+    if (reader.Parse<kFlags>(stream, ignore).IsError()) {
       fail(in, [&] { return std::string("must contain a JSON document"); });
       return false;
     }

@@ -35,6 +35,7 @@ class Evaluator {
   bool eval(NodeId id, const rapidjson::Value& v, Annotations* annotations);
   bool exec(const Instr& in, const Node& node, const rapidjson::Value& v, Annotations* ann);
   bool alternatives(const Instr& in, const rapidjson::Value& v, Annotations* ann);
+  bool follow(const Instr& in, NodeId target, const rapidjson::Value& v, Annotations* ann);
   bool discriminate(const Instr& in, const rapidjson::Value& v, Annotations* ann);
   bool content(const Instr& in, const rapidjson::Value& v);
   bool check_type(const Instr& in, const rapidjson::Value& v);
@@ -72,6 +73,9 @@ class Evaluator {
   int quiet_ = 0;
   std::vector<PathEntry> path_;
   std::vector<std::uint32_t> scope_;  // dynamic scope: schema resources entered
+  // References being followed, innermost last: (target, instance). Those for the current
+  // instance are a suffix (descending into a child pushes entries for the child only).
+  std::vector<std::pair<NodeId, const rapidjson::Value*>> refs_;
   std::vector<std::uint64_t> arena_;  // annotation bit sets, stack discipline
   std::vector<std::pair<std::uint64_t, rapidjson::SizeType>> hashes_;  // uniqueItems scratch
 };

@@ -30,6 +30,7 @@
 #include <utility>
 #include <vector>
 
+#include "json_number.h"
 #include "json_pointer.h"
 #include <yaml.h>
 
@@ -47,7 +48,8 @@ constexpr std::size_t kMaxQuotedKey = 80;
 // Up to this many keys, a mapping is checked for repeats pair by pair; beyond it, by sorting.
 constexpr std::size_t kSmallMapping = 16;
 
-constexpr unsigned kJsonParseFlags = rapidjson::kParseFullPrecisionFlag |
+// Numbers arrive as text and are converted by json_number.h (not RapidJSON's strtod).
+constexpr unsigned kJsonParseFlags = rapidjson::kParseNumbersAsStringsFlag |
                                      rapidjson::kParseValidateEncodingFlag |
                                      rapidjson::kParseIterativeFlag;
 
@@ -265,8 +267,10 @@ class JsonBuilder {
   bool Int64(std::int64_t i) { return add_value() && document_->Int64(i) && after_scalar(); }
   bool Uint64(std::uint64_t u) { return add_value() && document_->Uint64(u) && after_scalar(); }
   bool Double(double d) { return add_value() && document_->Double(d) && after_scalar(); }
-  bool RawNumber(const char* text, SizeType length, bool copy) {
-    return add_value() && document_->RawNumber(text, length, copy) && after_scalar();
+  bool RawNumber(const char* text, SizeType length, bool) {
+    JsonNumber number = convert_json_number({text, length});
+    if (number.kind == JsonNumber::Kind::kTooBig) return false;  // reported as the syntax error
+    return add_value() && emit_json_number(number, *document_) && after_scalar();
   }
   bool String(const char* text, SizeType length, bool copy) {
     return add_value() && document_->String(text, length, copy) && after_scalar();
@@ -401,7 +405,12 @@ bool load_json(std::string_view text, rapidjson::Document* out, LoadError* error
                     text, base + skip_json_separators(body, builder.repeated_key_offset())));
       break;
     case JsonBuilder::Failure::kNone:
-      set_error(error, json_syntax_message(result.Code()), where);
+      // A handler that stopped without a failure of its own stopped on a number too big.
+      set_error(error,
+                json_syntax_message(result.Code() == rapidjson::kParseErrorTermination
+                                        ? rapidjson::kParseErrorNumberTooBig
+                                        : result.Code()),
+                where);
       break;
   }
   return false;
@@ -439,16 +448,20 @@ struct NumberCapture : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, NumberCap
     value = v;
     return true;
   }
+  bool RawNumber(const char* text, SizeType length, bool) {
+    return emit_json_number(convert_json_number({text, length}), *this);
+  }
   double value = 0;
 };
 
-// Converts with rapidjson's own full-precision algorithm, so a number written in YAML is the
-// same double as the same number written in JSON (and strtod's locale never matters).
+// Converts as JSON numbers are (json_number.h: rapidjson checks the grammar, std::from_chars
+// rounds), so a number written in YAML is the same double as the same number written in
+// JSON, and strtod's locale never matters.
 Resolution parse_double(const std::string& json_number, double* out) {
   rapidjson::MemoryStream stream(json_number.data(), json_number.size());
   NumberCapture capture;
   rapidjson::Reader reader;
-  if (reader.Parse<rapidjson::kParseFullPrecisionFlag>(stream, capture).IsError()) {
+  if (reader.Parse<rapidjson::kParseNumbersAsStringsFlag>(stream, capture).IsError()) {
     return Resolution::kOutOfRange;
   }
   *out = capture.value;

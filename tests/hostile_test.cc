@@ -257,6 +257,64 @@ TEST(HostileNumbers, HugeNumbersInBodiesAndQueriesAre400) {
   }
 }
 
+// Bug 10 (fuzzing): RapidJSON 1.1.0's full-precision strtod read out of bounds (a SEGV in
+// Release builds) for a zero written with a few hundred fractional digits. Numbers are now
+// converted by json_number.h wherever outside JSON is parsed; every entry point is tried here.
+std::vector<std::string> long_zeros_and_friends() {
+  return {"0." + std::string(375, '0'),  "-0." + std::string(375, '0'),
+          "0." + std::string(5000, '0'), "0." + std::string(130, '0') + "e-20",
+          "0." + std::string(375, '0') + "1e300"};
+}
+
+TEST(HostileNumbers, LongZerosParseAsZeroEverywhere) {
+  Schema zero = Schema::compile(R"({"type": "integer", "const": 0, "maximum": 0})");
+  Validator validator;
+  for (const std::string& text : long_zeros_and_friends()) {
+    bool is_zero = text.find("1e300") == std::string::npos;
+    EXPECT_EQ(validator.validate_json(zero, text), is_zero) << text.substr(0, 8);
+    EXPECT_EQ(validator.validate_json(zero, "[" + text + "]"), false) << text.substr(0, 8);
+    // In a schema, a spec (JSON and YAML), a body, a multipart JSON part and a content-typed
+    // parameter.
+    EXPECT_NO_THROW(Schema::compile(R"({"minimum": )" + text + "}")) << text.substr(0, 8);
+    const std::string json_spec =
+        R"({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/n": {"get": {)"
+        R"("parameters": [{"name": "q", "in": "query", "schema": {"minimum": )" +
+        text + R"(}}], "responses": {"200": {"description": "ok"}}}}}})";
+    EXPECT_NO_THROW(Spec::load(json_spec)) << text.substr(0, 8);
+    const std::string yaml_spec =
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /n:\n    get:\n"
+        "      parameters:\n        - {name: q, in: query, schema: {minimum: " +
+        text + "}}\n      responses: {'200': {description: ok}}\n";
+    EXPECT_NO_THROW(Spec::load(yaml_spec)) << text.substr(0, 8);
+  }
+  RequestValidator requests;
+  for (const std::string& text : long_zeros_and_friends()) {
+    const RequestResult& body =
+        json_post(R"({"name": "Rex", "species": "dog", "weight_kg": )" + text + "}").run(requests);
+    EXPECT_TRUE(body.status == 200 || body.status == 400) << text.substr(0, 8);
+    EXPECT_FALSE(has_error(body.errors, "json")) << text.substr(0, 8);
+  }
+}
+
+TEST(HostileNumbers, LongDigitStringsRoundCorrectly) {
+  Validator validator;
+  // Digits past double's precision round to nearest; many fractional digits are fine.
+  EXPECT_TRUE(validator.validate_json(Schema::compile(R"({"const": 1})"),
+                                      "1." + std::string(400, '0') + "1e0"));
+  // RapidJSON's grammar pass still refuses an integer part past double's range before any
+  // exponent: the documented limit (docs/hardening.md).
+  EXPECT_FALSE(validator.validate_json(Schema::compile(R"({"const": 1})"),
+                                       "1" + std::string(400, '0') + "e-400"));
+  EXPECT_TRUE(has_error(validator.errors(), "json", "Number too big"));
+  EXPECT_TRUE(validator.validate_json(Schema::compile(R"({"const": 0.1})"),
+                                      "0.1000000000000000055511151231257827"));
+  EXPECT_TRUE(validator.validate_json(Schema::compile(R"({"const": 0})"), "1e-400"));
+  EXPECT_TRUE(validator.validate_json(Schema::compile(R"({"type": "integer"})"),
+                                      "-9223372036854775809"));
+  EXPECT_FALSE(validator.validate_json(Schema::compile(R"({"type": "number"})"), "9.9e308"));
+  EXPECT_TRUE(has_error(validator.errors(), "json", "Number too big"));
+}
+
 // ------------------------------------------------------------------ huge strings
 
 TEST(HostileStrings, TenMegabyteStringIsValidatedInOnePass) {
@@ -580,10 +638,42 @@ TEST(HostileRefs, SchemaRefCycleIsAValidationErrorNotARecursion) {
     Validator validator;
     EXPECT_FALSE(validator.validate_json(schema, "1")) << text;
     ASSERT_FALSE(validator.errors().empty()) << text;
-    EXPECT_NE(validator.errors()[0].message.find("recursion is deeper than the limit"),
+    EXPECT_NE(validator.errors()[0].message.find("$ref cycle that never descends"),
               std::string::npos)
         << text << ": " << validator.errors()[0].message;
+    EXPECT_EQ(validator.errors()[0].keyword, "$ref") << text;
   }
+}
+
+// Bug 11 (fuzzing): a cycle through anyOf/oneOf branches. Each round multiplies the work by
+// the branch count, so running until the frame limit (1,088 frames) took forever; the cycle
+// now fails where it closes, and the answer comes in microseconds, in both modes.
+TEST(HostileRefs, BranchingRefCycleFailsAtOnce) {
+  const char* text = R"({"$defs": {
+      "a": {"anyOf": [{"$ref": "#/$defs/b"}, {"$ref": "#/$defs/b"}, {"$ref": "#/$defs/b"}]},
+      "b": {"oneOf": [{"$ref": "#/$defs/a"}, {"required": ["x"], "properties": {"x": true}},
+                      {"$ref": "#/$defs/a"}]}},
+    "$ref": "#/$defs/a", "unevaluatedProperties": false})";
+  Schema schema = Schema::compile(text);
+  for (Mode mode : {Mode::kFast, Mode::kExhaustive}) {
+    Validator validator;
+    validator.options().mode = mode;
+    EXPECT_FALSE(validator.validate_json(schema, R"({"y": 1})"));
+    ASSERT_FALSE(validator.errors().empty());
+    // An object with "x" passes b's second branch, the only one of three that holds: the
+    // cycles in the other two fail without spoiling it.
+    EXPECT_TRUE(validator.validate_json(schema, R"({"x": 1})"));
+  }
+  // The fuzzer's input, kept as fuzz/corpus/schema_compile/regression-branching-ref-cycle.
+}
+
+// A recursive schema that descends into the instance is no cycle, however deep it goes.
+TEST(HostileRefs, RecursionThatDescendsIsNotACycle) {
+  Schema schema = Schema::compile(
+      R"({"anyOf": [{"type": "integer"}, {"type": "array", "items": {"$ref": "#"}}]})");
+  Validator validator;
+  EXPECT_TRUE(validator.validate_json(schema, "[[[1, [2]], 3], [[[[4]]]]]"));
+  EXPECT_FALSE(validator.validate_json(schema, "[[[1, [\"x\"]]]]"));
 }
 
 TEST(HostileRefs, LongSchemaRefChainCompiles) {
