@@ -31,7 +31,8 @@ from pathlib import Path
 FUZZ_DIR = Path(__file__).resolve().parent
 SOURCE_DIR = FUZZ_DIR.parent
 CORPUS_DIR = FUZZ_DIR / "corpus"
-TARGETS = ("schema_compile", "instance_validate", "spec_load", "request_validate", "access_log")
+TARGETS = ("schema_compile", "instance_validate", "spec_load", "route_match", "request_validate",
+           "access_log")
 
 # Specs larger than this are not used as seeds: libFuzzer mutates small inputs far faster.
 MAX_SHARED_SPEC_BYTES = 32 * 1024
@@ -214,6 +215,20 @@ COMBINED_LINE = CLF_LINE + ' "https://ref.test/" "Mozilla/5.0"'
 JSONL_LINE = ('{"method": "GET", "uri": "/v1/patients/7", "status": 200, "time": "t",'
               ' "headers": {"Authorization": "Bearer x", "X-Request-Id": ["a", "b"]}}')
 
+# route_match_fuzzer: templates, a blank line, paths.
+ROUTE_SEEDS = [
+    "/pets\n/pets/{petId}\n/pets/mine\n\n/pets\n/pets/\n/pets/42\n/pets/mine\n/pets/mine/\n/pets//\n",
+    "/files/{name}.{ext}\n/files/{name}\n/v{major}.{minor}/x\n\n/files/a.b.c\n/files/.x\n"
+    "/files/a.\n/v1.2/x\n/v..1/x\n",
+    "/{a}-{b}\n/{a}\n/{a}/{b}\n/a/{b}/c\n/a/b/{c}\n\n/x-y-z\n/-\n/a/b/c\n/a/b/d\n/a/q/c\n",
+    "/repos/{owner}/{repo}/pulls/{pull_number}\n/repos/{owner}/{repo}/pulls/comments\n"
+    "/repos/{owner}/{repo}\n\n/repos/octo/hello%20world/pulls/7\n/repos/o/r/pulls/comments\n"
+    "/repos/o/r%2Fx\n/repos/o/r/\n",
+    "/a/\n/a//b\n/{x}/\n\n/a/\n/a\n/a//b\n/b/\n/b\n/\n//\n",
+    "/pets/{id}\n/pets/{name}\n/p/{\n/p/{}\n/p/{a}{b}\n/p/{a}/{a}\nnoslash\n\n/pets/1\n/p/x\n",
+    "/\n/{x}\n\n/\n/\x00\n/\xff\xfe\n/%zz\n",
+]
+
 LOG_SEEDS = [
     ALB_LINE + "\n" + ALB_LINE.replace("limit=5", "limit=500") + "\n",
     CLF_LINE + "\n" + CLF_LINE.replace("/v1/patients", "/v1/nope") + "\n\n",
@@ -272,6 +287,8 @@ def in_tree_seeds():
         yield "spec_load", "seed-", seed
     for seed in REQUEST_SEEDS:
         yield "request_validate", "seed-", seed
+    for seed in ROUTE_SEEDS:
+        yield "route_match", "seed-", seed
     for seed in LOG_SEEDS:
         yield "access_log", "seed-", seed
     # gzip: whole, two members back to back, and cut short.
@@ -324,6 +341,26 @@ def shared_seeds(shared):
         for path in sorted(specs.iterdir()):
             if path.suffix in (".json", ".yaml", ".yml") and path.stat().st_size <= MAX_SHARED_SPEC_BYTES:
                 yield "spec_load", "shared-", path.read_bytes()
+            if path.suffix == ".json":
+                for seed in route_seeds_from_spec(path):
+                    yield "route_match", "shared-", seed
+
+
+def route_seeds_from_spec(path):
+    """route_match seeds from a JSON spec's path templates: 64 templates per seed (as many as
+    the fuzzer reads), each followed by a path made from it and one a segment longer (the fuzzer reads 32)."""
+    try:
+        templates = sorted(json.loads(path.read_text()).get("paths", {}))
+    except (OSError, ValueError, AttributeError):
+        return
+    for start in range(0, len(templates), 64):
+        chunk = templates[start:start + 64]
+        paths = []
+        for template in chunk:
+            concrete = "".join("x" if i % 2 else part
+                               for i, part in enumerate(template.replace("}", "{").split("{")))
+            paths += [concrete, concrete + "/y"]
+        yield "\n".join(chunk) + "\n\n" + "\n".join(paths[:32]) + "\n"
 
 
 def main():

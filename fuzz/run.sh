@@ -6,7 +6,8 @@
 #   fuzz/run.sh request_validate 60
 #   fuzz/run.sh all 30                 each target in turn, SECONDS each
 #
-# TARGET is one of: schema_compile instance_validate spec_load request_validate access_log
+# TARGET is one of: schema_compile instance_validate spec_load route_match request_validate
+# access_log
 # (or "all").
 # The corpus grows in build-fuzz/corpus/TARGET (seeded by fuzz/make_corpus.py from the
 # committed seeds and ../shared); crashes, leaks and timeouts are written to
@@ -18,10 +19,10 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-targets_all=(schema_compile instance_validate spec_load request_validate access_log)
+targets_all=(schema_compile instance_validate spec_load route_match request_validate access_log)
 
 if [[ $# -lt 2 ]]; then
-  sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 target="$1"

@@ -23,6 +23,11 @@ SPECGATE_APT_PACKAGES=(
   libgmock-dev
   libbenchmark-dev
   zlib1g-dev
+  # The sanitizer and fuzzing jobs (scripts/sanitize.sh): clang, its sanitizer and libFuzzer
+  # runtimes, and llvm-symbolizer for readable reports.
+  clang-14
+  libclang-rt-14-dev
+  llvm-14
 )
 
 SPECGATE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -1,23 +1,19 @@
 #!/usr/bin/env bash
 # The front door, and what CI runs (.ci/run): installs what is missing, builds everything,
-# runs ctest, then the benchmarks in short mode. Ends with ctest's summary line.
+# runs ctest, the benchmarks in short mode, pytest, then the sanitizer and fuzzing jobs
+# (scripts/sanitize.sh: the C++ suite under ASan+UBSan, the concurrency test under TSan, each
+# fuzz target for a few seconds). Ends with ctest's summary line.
 #
-#   scripts/test.sh                                   Release build in build/
-#   SPECGATE_SANITIZE=address,undefined scripts/test.sh   sanitizer build in build-sanitize/,
-#                                                         no benchmarks
-#   SPECGATE_SHARED=/path/to/shared scripts/test.sh      reference data elsewhere than ../shared
+#   scripts/test.sh                                   everything (what CI runs)
+#   SPECGATE_SANITIZERS=0 scripts/test.sh             without the sanitizer and fuzzing jobs
+#   SPECGATE_SHARED=/path/to/shared scripts/test.sh   reference data elsewhere than ../shared
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 specgate_install_dependencies
 
 build_dir="${SPECGATE_ROOT}/build"
-cmake_args=()
-if [[ -n "${SPECGATE_SANITIZE:-}" ]]; then
-  build_dir="${SPECGATE_ROOT}/build-sanitize"
-  cmake_args+=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DSPECGATE_SANITIZE=${SPECGATE_SANITIZE}")
-fi
-specgate_configure "${build_dir}" "${cmake_args[@]}"
+specgate_configure "${build_dir}"
 specgate_build "${build_dir}"
 
 specgate_log "ctest"
@@ -38,12 +34,6 @@ if [[ ${status} -ne 0 ]]; then
   exit "${status}"
 fi
 
-if [[ -n "${SPECGATE_SANITIZE:-}" ]]; then
-  specgate_log "benchmarks and Python tests skipped in a sanitizer build"
-  print_ctest_summary
-  exit 0
-fi
-
 for benchmark in "${build_dir}"/benchmarks/*_benchmark; do
   specgate_log "$(basename "${benchmark}") (short mode)"
   "${benchmark}" --benchmark_min_time=0.01
@@ -60,5 +50,19 @@ for suite in tests/python tests/gateway; do
     pytest_status=$?
 done
 
+sanitize_status=0
+if [[ "${SPECGATE_SANITIZERS:-1}" != 0 ]]; then
+  "${SPECGATE_ROOT}/scripts/sanitize.sh" || sanitize_status=$?
+else
+  specgate_log "sanitizer and fuzzing jobs skipped (SPECGATE_SANITIZERS=0)"
+fi
+
 print_ctest_summary
-exit "${pytest_status}"
+if [[ ${pytest_status} -ne 0 ]]; then
+  specgate_log "pytest failed"
+  exit "${pytest_status}"
+fi
+if [[ ${sanitize_status} -ne 0 ]]; then
+  specgate_log "sanitizer or fuzzing job failed"
+  exit "${sanitize_status}"
+fi

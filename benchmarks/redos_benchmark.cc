@@ -2,8 +2,8 @@
 // function of the input size. specgate runs `pattern` through RE2 (linear time), so the time
 // per byte stays flat; std::regex (backtracking) is timed for contrast on small sizes only.
 //
-//   build/fuzz/redos_benchmark                              # all sizes, with complexity fits
-//   build/fuzz/redos_benchmark --benchmark_min_time=0.01    # quick (CI)
+//   build/benchmarks/redos_benchmark                              # all sizes, complexity fits
+//   build/benchmarks/redos_benchmark --benchmark_min_time=0.01    # quick (CI)
 //
 // Input: "aaa...a!" (n a's then one character that makes the match fail at the very end).
 #include <benchmark/benchmark.h>
