@@ -59,32 +59,48 @@ JsonNumber convert_json_number(std::string_view text) {
   const char* first = text.data();
   const char* last = text.data() + text.size();
   const bool negative = !text.empty() && text[0] == '-';
-  bool integer = true;
-  for (char c : text) {
-    if (c == '.' || c == 'e' || c == 'E') {
-      integer = false;
-      break;
+  // The common case first: up to 18 digits cannot overflow 64 bits, so one pass decides
+  // whether the text is an integer and computes it.
+  std::size_t at = negative ? 1 : 0;
+  std::uint64_t magnitude = 0;
+  if (text.size() - at <= 18) {
+    for (; at < text.size() && is_digit(text[at]); ++at) {
+      magnitude = magnitude * 10 + static_cast<std::uint64_t>(text[at] - '0');
     }
-  }
-  if (integer) {
-    // Integers in 64 bits keep their exact value; wider ones become doubles, as in RapidJSON.
-    if (negative) {
-      std::int64_t value = 0;
-      auto [end, ec] = std::from_chars(first, last, value);
-      if (ec == std::errc() && end == last) {
-        number.i = value;
-        number.kind = value >= std::numeric_limits<int>::min() ? JsonNumber::Kind::kInt
-                                                                : JsonNumber::Kind::kInt64;
-        return number;
+    if (at == text.size()) {
+      if (negative) {
+        number.i = -static_cast<std::int64_t>(magnitude);
+        number.kind = number.i >= std::numeric_limits<int>::min() ? JsonNumber::Kind::kInt
+                                                                   : JsonNumber::Kind::kInt64;
+      } else {
+        number.u = magnitude;
+        number.kind = magnitude <= std::numeric_limits<unsigned>::max()
+                          ? JsonNumber::Kind::kUint
+                          : JsonNumber::Kind::kUint64;
       }
-    } else {
-      std::uint64_t value = 0;
-      auto [end, ec] = std::from_chars(first, last, value);
-      if (ec == std::errc() && end == last) {
-        number.u = value;
-        number.kind = value <= std::numeric_limits<unsigned>::max() ? JsonNumber::Kind::kUint
-                                                                     : JsonNumber::Kind::kUint64;
-        return number;
+      return number;
+    }
+  } else {
+    while (at < text.size() && is_digit(text[at])) ++at;
+    if (at == text.size()) {
+      // A longer integer keeps its exact value in 64 bits when it fits; wider ones become
+      // doubles, as in RapidJSON.
+      if (negative) {
+        std::int64_t value = 0;
+        auto [end, ec] = std::from_chars(first, last, value);
+        if (ec == std::errc() && end == last) {
+          number.i = value;
+          number.kind = JsonNumber::Kind::kInt64;
+          return number;
+        }
+      } else {
+        std::uint64_t value = 0;
+        auto [end, ec] = std::from_chars(first, last, value);
+        if (ec == std::errc() && end == last) {
+          number.u = value;
+          number.kind = JsonNumber::Kind::kUint64;
+          return number;
+        }
       }
     }
   }
