@@ -227,6 +227,8 @@ ROUTE_SEEDS = [
     "/a/\n/a//b\n/{x}/\n\n/a/\n/a\n/a//b\n/b/\n/b\n/\n//\n",
     "/pets/{id}\n/pets/{name}\n/p/{\n/p/{}\n/p/{a}{b}\n/p/{a}/{a}\nnoslash\n\n/pets/1\n/p/x\n",
     "/\n/{x}\n\n/\n/\x00\n/\xff\xfe\n/%zz\n",
+    # Many parameters in one segment that fails only at its end.
+    "/{a}.{b}.{c}.{d}.{e}.{f}.{g}.{h}.{i}.{j}z\n\n/" + "." * 400 + "\n",
 ]
 
 LOG_SEEDS = [
