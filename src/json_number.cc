@@ -17,18 +17,14 @@ bool overflows(std::string_view text) {
   std::size_t at = text.size() > 0 && text[0] == '-' ? 1 : 0;
   std::int64_t magnitude = 0;  // decimal exponent of the first significant digit, before e
   bool significant = false;
-  std::int64_t position = 0;   // digits of the integer part seen so far
+  std::int64_t position = 0;   // integer digits from the first significant one
   for (; at < text.size() && is_digit(text[at]); ++at) {
-    if (!significant && text[at] != '0') {
-      significant = true;
-      magnitude = 0;
-    }
+    significant = significant || text[at] != '0';
     if (significant) ++position;
   }
   if (significant) {
     magnitude = position - 1;
   } else if (at < text.size() && text[at] == '.') {
-    magnitude = 0;
     for (++at; at < text.size() && is_digit(text[at]); ++at) {
       --magnitude;
       if (text[at] != '0') {
@@ -50,6 +46,13 @@ bool overflows(std::string_view text) {
     if (negative) exponent = -exponent;
   }
   return magnitude + exponent > 0;
+}
+
+// The whole text as an integer of type T, when it fits.
+template <typename T>
+bool parse_whole(const char* first, const char* last, T* out) {
+  auto [end, ec] = std::from_chars(first, last, *out);
+  return ec == std::errc() && end == last;
 }
 
 }  // namespace
@@ -85,22 +88,9 @@ JsonNumber convert_json_number(std::string_view text) {
     if (at == text.size()) {
       // A longer integer keeps its exact value in 64 bits when it fits; wider ones become
       // doubles, as in RapidJSON.
-      if (negative) {
-        std::int64_t value = 0;
-        auto [end, ec] = std::from_chars(first, last, value);
-        if (ec == std::errc() && end == last) {
-          number.i = value;
-          number.kind = JsonNumber::Kind::kInt64;
-          return number;
-        }
-      } else {
-        std::uint64_t value = 0;
-        auto [end, ec] = std::from_chars(first, last, value);
-        if (ec == std::errc() && end == last) {
-          number.u = value;
-          number.kind = JsonNumber::Kind::kUint64;
-          return number;
-        }
+      if (negative ? parse_whole(first, last, &number.i) : parse_whole(first, last, &number.u)) {
+        number.kind = negative ? JsonNumber::Kind::kInt64 : JsonNumber::Kind::kUint64;
+        return number;
       }
     }
   }

@@ -3,6 +3,8 @@
 #define SPECGATE_SRC_JSON_SCRATCH_H_
 
 #include <rapidjson/document.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -98,6 +100,33 @@ inline constexpr unsigned kInstanceParseFlags =
 // the same, plus RapidJSON's own UTF-8 check.
 inline constexpr unsigned kCheckedParseFlags =
     kInstanceParseFlags | rapidjson::kParseValidateEncodingFlag;
+
+// What parse_checked found: the parse result (a number beyond double's range reported as
+// kParseErrorNumberTooBig) and whether the nesting limit stopped it.
+struct CheckedParse {
+  rapidjson::ParseResult result;
+  bool too_deep = false;
+  bool number_too_big = false;
+};
+
+// Parses outside JSON text that is not an instance (multipart parts, content parameters,
+// schemas) into `document`, with kCheckedParseFlags and at most `max_depth` levels. The text
+// need not be NUL-terminated; a NUL inside ends it early, so callers that care check first.
+template <typename Document>
+CheckedParse parse_checked(std::string_view text, std::size_t max_depth, Document& document) {
+  DepthLimitedHandler<Document> handler{document, max_depth};
+  CheckedParse parsed;
+  auto generate = [&](Document&) {
+    rapidjson::Reader reader;
+    rapidjson::MemoryStream stream(text.data(), text.size());
+    parsed.result = handler.finish(reader.Parse<kCheckedParseFlags>(stream, handler));
+    return !parsed.result.IsError();
+  };
+  document.Populate(generate);
+  parsed.too_deep = handler.too_deep;
+  parsed.number_too_big = handler.number_too_big;
+  return parsed;
+}
 
 // Parses JSON text into memory that is reused by the next parse. Once warmed up to the
 // largest document seen, parsing allocates nothing. Not thread-safe.

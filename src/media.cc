@@ -319,22 +319,14 @@ bool parse_json_part(std::string_view text, rapidjson::Value* out,
     return false;
   }
   rapidjson::Document document(&allocator);
-  DepthLimitedHandler<rapidjson::Document> handler{document, kMaxPartJsonDepth};
-  rapidjson::ParseResult result;
-  auto generator = [&](rapidjson::Document&) {
-    rapidjson::Reader reader;
-    rapidjson::MemoryStream stream(text.data(), text.size());
-    result = handler.finish(reader.Parse<kCheckedParseFlags>(stream, handler));
-    return !result.IsError();
-  };
-  document.Populate(generator);
-  if (result.IsError()) {
-    if (handler.too_deep) {
+  const CheckedParse parsed = parse_checked(text, kMaxPartJsonDepth, document);
+  if (parsed.result.IsError()) {
+    if (parsed.too_deep) {
       *error = what + " has JSON nested deeper than " + std::to_string(kMaxPartJsonDepth) +
                " levels";
     } else {
-      *error = what + " is not valid JSON (at byte " + std::to_string(result.Offset()) +
-               "): " + rapidjson::GetParseError_En(result.Code());
+      *error = what + " is not valid JSON (at byte " + std::to_string(parsed.result.Offset()) +
+               "): " + rapidjson::GetParseError_En(parsed.result.Code());
     }
     return false;
   }

@@ -396,19 +396,11 @@ void RequestEngine::check_parameters(const CompiledSpec& spec, ScratchDocument& 
       if (!value.IsString()) continue;
       std::string_view text(value.GetString(), value.GetStringLength());
       rapidjson::Document parsed(&allocator);
-      DepthLimitedHandler<rapidjson::Document> handler{parsed, options_->max_depth};
-      rapidjson::ParseResult parse_result;
-      auto generate = [&](rapidjson::Document&) {
-        rapidjson::Reader reader;
-        rapidjson::MemoryStream stream(text.data(), text.size());
-        parse_result = reader.Parse<kCheckedParseFlags>(stream, handler);
-        return !parse_result.IsError();
-      };
-      parsed.Populate(generate);
-      if (parse_result.IsError()) {
+      const CheckedParse outcome = parse_checked(text, options_->max_depth, parsed);
+      if (outcome.result.IsError()) {
         add_error(location, p.spec.name, "json",
-                  handler.too_deep         ? "parameter JSON is nested deeper than the limit"
-                  : handler.number_too_big ? "parameter JSON has a number beyond the range of a double"
+                  outcome.too_deep         ? "parameter JSON is nested deeper than the limit"
+                  : outcome.number_too_big ? "parameter JSON has a number beyond the range of a double"
                                            : "parameter is not valid JSON");
         continue;
       }

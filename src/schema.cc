@@ -29,15 +29,7 @@ std::string join_problems(const std::vector<Problem>& problems) {
 rapidjson::Document parse_document(std::string_view text, const std::string& where) {
   rapidjson::Document document;
   // No depth limit for schemas: the parser is iterative, and compiling bounds nesting itself.
-  detail::DepthLimitedHandler<rapidjson::Document> handler{document, SIZE_MAX};
-  rapidjson::ParseResult result;
-  auto generate = [&](rapidjson::Document&) {
-    rapidjson::Reader reader;
-    rapidjson::MemoryStream stream(text.data(), text.size());
-    result = handler.finish(reader.Parse<detail::kCheckedParseFlags>(stream, handler));
-    return !result.IsError();
-  };
-  document.Populate(generate);
+  const rapidjson::ParseResult result = detail::parse_checked(text, SIZE_MAX, document).result;
   if (result.IsError()) {
     throw SchemaError({{where, std::string("malformed JSON at byte ") +
                                    std::to_string(result.Offset()) + ": " +

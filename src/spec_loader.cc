@@ -254,7 +254,7 @@ class KeyTracker {
 // concept, hence not snake_case.
 class JsonBuilder {
  public:
-  enum class Failure { kNone, kTooDeep, kTooManyValues, kRepeatedKey };
+  enum class Failure { kNone, kTooDeep, kTooManyValues, kRepeatedKey, kNumberTooBig };
 
   JsonBuilder(rapidjson::Document* document, const rapidjson::MemoryStream* stream,
               const LoadLimits& limits)
@@ -269,7 +269,10 @@ class JsonBuilder {
   bool Double(double d) { return add_value() && document_->Double(d) && after_scalar(); }
   bool RawNumber(const char* text, SizeType length, bool) {
     JsonNumber number = convert_json_number({text, length});
-    if (number.kind == JsonNumber::Kind::kTooBig) return false;  // reported as the syntax error
+    if (number.kind == JsonNumber::Kind::kTooBig) {
+      failure_ = Failure::kNumberTooBig;
+      return false;
+    }
     return add_value() && emit_json_number(number, *document_) && after_scalar();
   }
   bool String(const char* text, SizeType length, bool copy) {
@@ -404,13 +407,11 @@ bool load_json(std::string_view text, rapidjson::Document* out, LoadError* error
                 location_of_offset(
                     text, base + skip_json_separators(body, builder.repeated_key_offset())));
       break;
+    case JsonBuilder::Failure::kNumberTooBig:
+      set_error(error, json_syntax_message(rapidjson::kParseErrorNumberTooBig), where);
+      break;
     case JsonBuilder::Failure::kNone:
-      // A handler that stopped without a failure of its own stopped on a number too big.
-      set_error(error,
-                json_syntax_message(result.Code() == rapidjson::kParseErrorTermination
-                                        ? rapidjson::kParseErrorNumberTooBig
-                                        : result.Code()),
-                where);
+      set_error(error, json_syntax_message(result.Code()), where);
       break;
   }
   return false;
